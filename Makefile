@@ -1,0 +1,52 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint check-migrations pytest setup setup-dev browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+## make run: set up, migrate, load demo content and serve http://$(HOST):$(PORT)
+run: setup
+	DEBUG=$${DEBUG:-1} $(BIN)/clarion migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/clarion demo --if-empty
+	DEBUG=$${DEBUG:-1} PORT=$(PORT) $(BIN)/clarion runserver $(HOST):$(PORT)
+
+# Tests run with production-like settings (DEBUG off) and a throwaway secret.
+TEST_ENV := SECRET_KEY=clarion-test-only-secret DEBUG=0 CLARION_VAR_DIR=$(CURDIR)/var/test
+
+## make test: set up and run every check
+test: setup-dev browser lint check-migrations pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations:
+	$(TEST_ENV) $(BIN)/clarion makemigrations --check --dry-run
+
+pytest:
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser test needs Debian's Chromium; install it when we can (root + apt).
+browser:
+	@scripts/ensure-chromium
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,1 @@
+"""Clarion: turn the news into collective action."""

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from clarion.api.petitions import router as petitions_router
+
+api = NinjaAPI(
+    title="Clarion API",
+    version="1",
+    description=(
+        "Read-only access to Clarion's public petitions. Responses never contain a "
+        "signer's email address."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/petitions", petitions_router)

@@ -1,0 +1,41 @@
+"""Template filters used across Clarion's pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote
+
+from django import template
+from django.utils import dateformat
+from django.utils.safestring import SafeString
+
+from clarion.core.text import render_markdown, truncate_at_word
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+@register.filter
+def cut_at_word(text: str, limit: int = 160) -> str:
+    return truncate_at_word(text, int(limit))
+
+
+@register.filter(expects_localtime=False)
+def in_own_zone(value: datetime | None) -> str:
+    """Format a datetime in the zone it carries, e.g. "Friday, 14 November 2026, 07:42 EST".
+
+    Django's own date filter would first move it to the site's zone; a publication
+    time reads best in the zone where it was published.
+    """
+    if value is None:
+        return ""
+    return dateformat.format(value, "l, j F Y, H:i T")
+
+
+@register.filter
+def urlquote(value: str) -> str:
+    return quote(str(value), safe="")

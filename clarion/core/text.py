@@ -1,0 +1,65 @@
+"""Text helpers shared by pages, emails and the API."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown as _markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+_ALLOWED_TAGS = {
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "a",
+    "blockquote",
+    "h3",
+    "h4",
+    "h5",
+    "code",
+    "pre",
+    "hr",
+}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown to HTML that is safe to show: no raw HTML, scripts or odd URLs survive."""
+    rendered = _markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    cleaned = nh3.clean(
+        rendered,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitised it
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of a Markdown text without its markup, for search and summaries."""
+    rendered = _markdown.markdown(text or "", output_format="html")
+    plain = nh3.clean(rendered, tags=set())
+    return re.sub(r"\s+", " ", html.unescape(plain)).strip()
+
+
+def truncate_at_word(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Shorten ``text`` to at most ``limit`` characters without cutting a word in two."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    room = limit - len(ellipsis)
+    cut = text[:room]
+    if not text[room].isspace():  # the cut falls inside a word: drop that word
+        cut = cut.rsplit(None, 1)[0] if any(c.isspace() for c in cut) else ""
+    cut = cut.rstrip(" ,;:—–-")
+    if not cut:  # one enormous word: cutting it beats showing nothing
+        cut = text[:room]
+    return cut + ellipsis

@@ -1,0 +1,109 @@
+"""Writing to and draining the outbox."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clarion.delivery.models import OutboxMessage
+
+logger = logging.getLogger("clarion.delivery")
+
+MAX_ATTEMPTS = 8
+# A message claimed longer ago than this belongs to a sender that died mid-send.
+STALE_CLAIM = timedelta(minutes=5)
+
+
+def outbox_enqueue(*, key: str, to: str, subject: str, body: str) -> OutboxMessage:
+    """Queue one email. Enqueueing the same key twice keeps the first message."""
+    existing = OutboxMessage.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return OutboxMessage.objects.create(key=key, to=to, subject=subject, body=body)
+    except IntegrityError:
+        return OutboxMessage.objects.get(key=key)
+
+
+def send_after_commit(message: OutboxMessage) -> None:
+    """Try to send as soon as the surrounding transaction commits.
+
+    A failure here is not lost: the message stays pending and ``outbox_drain``
+    (run by ``clarion outbox drain`` or the worker) retries it with backoff.
+    """
+    message_id = message.pk
+    transaction.on_commit(lambda: outbox_send(message_id))
+
+
+def _claim(message_id: int) -> bool:
+    now = timezone.now()
+    claimable = Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    claimed = OutboxMessage.objects.filter(claimable, pk=message_id).update(
+        status=OutboxMessage.Status.SENDING, claimed_at=now
+    )
+    return claimed == 1
+
+
+def outbox_send(message_id: int) -> bool:
+    """Send one message if nobody else is sending it. Returns True when it went out."""
+    if not _claim(message_id):
+        return False
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        _deliver(message)
+    except Exception as exc:  # any transport error: record it and retry later
+        attempts = message.attempts + 1
+        failed = attempts >= MAX_ATTEMPTS
+        OutboxMessage.objects.filter(pk=message_id).update(
+            status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
+            attempts=attempts,
+            next_attempt_at=timezone.now() + timedelta(seconds=min(3600, 30 * 2**attempts)),
+            last_error=f"{type(exc).__name__}: {exc}"[:1000],
+            claimed_at=None,
+        )
+        logger.warning("outbox message %s not sent (attempt %s): %s", message_id, attempts, exc)
+        return False
+    OutboxMessage.objects.filter(pk=message_id).update(
+        status=OutboxMessage.Status.SENT,
+        attempts=message.attempts + 1,
+        sent_at=timezone.now(),
+        last_error="",
+    )
+    return True
+
+
+def _deliver(message: OutboxMessage) -> None:
+    if settings.CLARION_MAIL_OUTBOX_ONLY:
+        # Development default: the message stays readable on the outbox page.
+        return
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers={"Auto-Submitted": "auto-generated", "X-Clarion-Message": message.key},
+        connection=connection,
+    ).send()
+
+
+def outbox_drain(limit: int = 100) -> int:
+    """Send every due message, oldest first. Returns how many went out."""
+    now = timezone.now()
+    due = OutboxMessage.objects.filter(
+        Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+        | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    ).order_by("next_attempt_at", "id")
+    sent = 0
+    for message_id in due.values_list("pk", flat=True)[:limit]:
+        sent += outbox_send(message_id)
+    return sent

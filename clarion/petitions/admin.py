@@ -1,0 +1,233 @@
+"""Moderation: petitions, their targets and categories, and signatures."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clarion.petitions import services
+from clarion.petitions.models import Category, Demand, Petition, Signature, Target
+
+CSV_COLUMNS = [
+    "petition",
+    "full_name",
+    "email",
+    "country",
+    "postcode",
+    "comment",
+    "show_name",
+    "wants_updates",
+    "created_at",
+    "confirmed_at",
+]
+
+
+def _csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with one of these runs as a formula when the file is opened in
+    # a spreadsheet; a leading apostrophe keeps it text.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def confirmed_signatures_csv(signatures: Iterable[Signature], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for sig in signatures:
+        writer.writerow(
+            _csv_cell(v)
+            for v in (
+                sig.petition.slug,
+                sig.full_name,
+                sig.email,
+                sig.country.code,
+                sig.postcode,
+                sig.comment,
+                sig.show_name,
+                sig.wants_updates,
+                sig.created_at.isoformat(),
+                sig.confirmed_at.isoformat() if sig.confirmed_at else "",
+            )
+        )
+    return response
+
+
+def _stamp() -> str:
+    return timezone.now().strftime("%Y%m%d-%H%M")
+
+
+class DemandInline(admin.TabularInline):
+    model = Demand
+    extra = 1
+    fields = ["position", "text"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name"]
+
+
+@admin.register(Petition)
+class PetitionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "status",
+        "signature_count",
+        "signature_goal",
+        "language",
+        "published_at",
+    ]
+    list_filter = ["status", "language", "categories"]
+    search_fields = ["title", "slug", "goal"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["targets", "categories"]
+    readonly_fields = ["signature_count", "created_at", "published_at", "closed_at"]
+    inlines = [DemandInline]
+    actions = ["publish", "close", "export_confirmed"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "language", "goal", "narrative"]}),
+        (_("Addressed to"), {"fields": ["targets", "categories", "countries"]}),
+        (
+            _("Related article"),
+            {
+                "fields": [
+                    "related_headline",
+                    "related_outlet",
+                    "related_url",
+                    "related_published_at",
+                    "related_time_zone",
+                ]
+            },
+        ),
+        (
+            _("Signatures"),
+            {
+                "fields": [
+                    "signature_goal",
+                    "signature_count",
+                    "created_at",
+                    "published_at",
+                    "closed_at",
+                ]
+            },
+        ),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Petition, form, change: bool) -> None:
+        # Publishing from the form goes through the same service as the list action,
+        # so the publication time is always set.
+        wanted = obj.status
+        obj.updated_at = timezone.now()
+        if wanted == Petition.Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = obj.updated_at
+        if wanted == Petition.Status.CLOSED and obj.closed_at is None:
+            obj.closed_at = obj.updated_at
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.petition_reindex(form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Petition) -> None:
+        services.petition_delete(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Petition]) -> None:
+        for petition in queryset:
+            services.petition_delete(petition)
+
+    @admin.action(description=_("Publish selected petitions"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Petition]) -> None:
+        for petition in queryset:
+            services.petition_publish(petition)
+        self.message_user(request, _("Published %d petitions.") % queryset.count())
+
+    @admin.action(description=_("Close selected petitions"))
+    def close(self, request: HttpRequest, queryset: QuerySet[Petition]) -> None:
+        closed = 0
+        for petition in queryset:
+            try:
+                services.petition_close(petition)
+                closed += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{petition}: {exc.messages[0]}", messages.WARNING)
+        self.message_user(request, _("Closed %d petitions.") % closed)
+
+    @admin.action(description=_("Export confirmed signatures as CSV"))
+    def export_confirmed(self, request: HttpRequest, queryset: QuerySet[Petition]) -> HttpResponse:
+        signatures = (
+            Signature.objects.filter(petition__in=queryset, confirmed_at__isnull=False)
+            .select_related("petition")
+            .order_by("petition_id", "confirmed_at")
+        )
+        return confirmed_signatures_csv(signatures.iterator(), f"signatures-{_stamp()}.csv")
+
+
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Confirmed")), ("no", _("Pending"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(confirmed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(confirmed_at__isnull=True)
+        return queryset
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "email", "petition", "country", "created_at", "confirmed_at"]
+    list_filter = [ConfirmedFilter, "petition", "country", "show_name", "wants_updates"]
+    search_fields = ["full_name", "email", "email_normalised", "postcode", "comment"]
+    list_select_related = ["petition"]
+    date_hierarchy = "created_at"
+    actions = ["export_confirmed"]
+    readonly_fields = [
+        "petition",
+        "email",
+        "email_normalised",
+        "language",
+        "created_at",
+        "confirmed_at",
+        "token_expires_at",
+    ]
+    exclude = ["ip_hash", "token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Signatures come from signers, through the confirmation step, only.
+        return False
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
+        services.signatures_delete(queryset)
+
+    def delete_model(self, request: HttpRequest, obj: Signature) -> None:
+        services.signatures_delete(Signature.objects.filter(pk=obj.pk))
+
+    @admin.action(description=_("Export selected confirmed signatures as CSV"))
+    def export_confirmed(self, request: HttpRequest, queryset: QuerySet[Signature]) -> HttpResponse:
+        confirmed = queryset.filter(confirmed_at__isnull=False).select_related("petition")
+        return confirmed_signatures_csv(
+            confirmed.order_by("confirmed_at").iterator(), f"signatures-{_stamp()}.csv"
+        )

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from clarion.petitions.models import Signature
+from clarion.petitions.services import SignatureInput, normalise_email
+
+# Letters from any script are welcome in a name; invisible and control characters are not.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def _clean_text(value: str, *, multiline: bool = False) -> str:
+    allowed = {"\n"} if multiline else set()
+    for char in value:
+        if char not in allowed and unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            raise forms.ValidationError(_("Remove the invisible or control characters."))
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
+
+
+class SignForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=Signature._meta.get_field("full_name").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("Only to confirm your signature. Never shown or shared."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country"),
+        choices=[("", _("Choose your country")), *countries],
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode (optional)"),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    comment = forms.CharField(
+        label=_("Why are you signing? (optional, public)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_name = forms.BooleanField(
+        label=_("Show my name and comment on the petition page"), required=False
+    )
+    wants_updates = forms.BooleanField(
+        label=_("Email me updates about this petition"), required=False
+    )
+
+    def clean_full_name(self) -> str:
+        name = _clean_text(self.cleaned_data["full_name"])
+        if not any(ch.isalpha() for ch in name):
+            raise forms.ValidationError(_("Enter your name."))
+        return name
+
+    def clean_postcode(self) -> str:
+        return _clean_text(self.cleaned_data["postcode"]).upper()
+
+    def clean_comment(self) -> str:
+        return _clean_text(self.cleaned_data["comment"], multiline=True)
+
+    def clean_email(self) -> str:
+        email = _clean_text(self.cleaned_data["email"])
+        normalise_email(email)  # raises a ValidationError for an unusable domain
+        return email
+
+    def to_input(self) -> SignatureInput:
+        data = self.cleaned_data
+        return SignatureInput(
+            full_name=data["full_name"],
+            email=data["email"],
+            country=data["country"],
+            postcode=data["postcode"],
+            comment=data["comment"],
+            show_name=data["show_name"],
+            wants_updates=data["wants_updates"],
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search petitions"), max_length=200, required=False)
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+
+    def clean_q(self) -> str:
+        return _clean_text(self.cleaned_data["q"])

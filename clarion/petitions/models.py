@@ -1,0 +1,222 @@
+"""Petitions, what they ask of whom, and the signatures that back them."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+GOAL_MAX_LENGTH = 500
+
+# Languages a petition's own text may be written in (the interface's languages are
+# settings.LANGUAGES; these are content, so they live here and in migrations).
+CONTENT_LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("pt", "Português"),
+]
+
+
+def _validate_time_zone(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as America/Mexico_City."),
+            params={"value": value},
+        ) from None
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:category", args=[self.slug])
+
+
+class Target(models.Model):
+    """Who a petition addresses: a named person, an office, or a body."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        OFFICE = "office", _("Office")
+        BODY = "body", _("Body")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BODY)
+    country = CountryField(_("country"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="target_unique_name_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country.code})" if self.country else self.name
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    goal = models.TextField(
+        _("goal"),
+        max_length=GOAL_MAX_LENGTH,
+        help_text=_("One short paragraph saying what the petition asks, and of whom."),
+    )
+    narrative = models.TextField(_("narrative"), blank=True, help_text=_("Markdown."))
+    targets = models.ManyToManyField(Target, related_name="petitions", blank=True)
+    categories = models.ManyToManyField(Category, related_name="petitions", blank=True)
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=CONTENT_LANGUAGES, default="en"
+    )
+
+    # The news article this petition answers. The news desk fills these from a stored
+    # article; editors may also type them in.
+    related_headline = models.CharField(_("related article headline"), max_length=300, blank=True)
+    related_outlet = models.CharField(_("related article outlet"), max_length=120, blank=True)
+    related_url = models.URLField(_("related article URL"), max_length=500, blank=True)
+    related_published_at = models.DateTimeField(
+        _("related article published at"), null=True, blank=True
+    )
+    related_time_zone = models.CharField(
+        _("related article time zone"),
+        max_length=64,
+        blank=True,
+        validators=[_validate_time_zone],
+        help_text=_("IANA name of the zone the article was published in, e.g. Europe/Madrid."),
+    )
+
+    signature_goal = models.PositiveIntegerField(_("signature goal"), default=1000)
+    # Folded in from confirmed signatures by petitions.counts; never written by hand.
+    signature_count = models.PositiveIntegerField(_("signature count"), default=0, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="petition_status_published"),
+            models.Index(fields=["status", "-updated_at"], name="petition_status_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signature_goal__gte=1), name="petition_goal_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="petition_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.CLOSED)
+
+    @property
+    def can_be_signed(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def progress_percent(self) -> int:
+        return min(100, (self.signature_count * 100) // max(1, self.signature_goal))
+
+    @property
+    def related_published_local(self) -> datetime | None:
+        """The article's publication time in the zone it was published in."""
+        if self.related_published_at is None:
+            return None
+        zone = self.related_time_zone or "UTC"
+        try:
+            return self.related_published_at.astimezone(zoneinfo.ZoneInfo(zone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return self.related_published_at
+
+
+class Demand(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="demands")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("demand"), max_length=600)
+
+    class Meta:
+        ordering = ["petition", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Signature(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    full_name = models.CharField(_("full name"), max_length=120)
+    # Private: shown to moderators and exports, never on a public page, feed or API.
+    email = models.EmailField(_("email"), max_length=254)
+    # Lower-cased, IDNA-encoded form used to enforce one signature per person.
+    email_normalised = models.CharField(max_length=254, editable=False)
+    country = CountryField(_("country"))
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    comment = models.TextField(_("public comment"), max_length=500, blank=True)
+    show_name = models.BooleanField(_("show my name publicly"), default=False)
+    wants_updates = models.BooleanField(_("send me updates"), default=False)
+    language = models.CharField(max_length=8, default="en", editable=False)
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # sha256 of the emailed token: a database leak reveals no usable link.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_expires_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "email_normalised"], name="signature_one_per_email"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["petition", "confirmed_at"], name="signature_petition_confirmed"),
+            models.Index(fields=["confirmed_at"], name="signature_confirmed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} → {self.petition_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -1,0 +1,109 @@
+"""Reads for pages and the API: what the public may see, fetched in few queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from clarion.petitions.models import Category, Demand, Petition, Signature, Target
+
+PUBLIC_STATUSES = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
+
+
+def public_petitions() -> QuerySet[Petition]:
+    return Petition.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def with_card_data(queryset: QuerySet[Petition]) -> QuerySet[Petition]:
+    """What a petition card or API item shows, in a fixed number of queries."""
+    return queryset.prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("name")),
+        Prefetch("categories", queryset=Category.objects.order_by("name")),
+    )
+
+
+def newest(limit: int = 6) -> list[Petition]:
+    qs = public_petitions().filter(status=Petition.Status.PUBLISHED).order_by("-published_at")
+    return list(with_card_data(qs)[:limit])
+
+
+def recently_updated(limit: int = 6) -> list[Petition]:
+    return list(with_card_data(public_petitions().order_by("-updated_at"))[:limit])
+
+
+def trending(limit: int = 6, hours: int = 24) -> list[Petition]:
+    """Petitions with the most signatures confirmed in the last ``hours``."""
+    since = timezone.now() - timedelta(hours=hours)
+    qs = (
+        public_petitions()
+        .filter(status=Petition.Status.PUBLISHED)
+        .annotate(recent=Count("signatures", filter=Q(signatures__confirmed_at__gte=since)))
+        .filter(recent__gt=0)
+        .order_by("-recent", "-signature_count")
+    )
+    return list(with_card_data(qs)[:limit])
+
+
+def site_last_updated() -> datetime | None:
+    """When anything a visitor sees last changed: a petition or a confirmed signature."""
+    petitions = public_petitions().aggregate(latest=Max("updated_at"))["latest"]
+    signed = Signature.objects.filter(petition__status__in=PUBLIC_STATUSES).aggregate(
+        latest=Max("confirmed_at")
+    )["latest"]
+    times = [t for t in (petitions, signed) if t is not None]
+    return max(times) if times else None
+
+
+def petition_for_page(slug: str, *, include_drafts: bool = False) -> Petition | None:
+    qs = Petition.objects.all() if include_drafts else public_petitions()
+    return (
+        with_card_data(qs)
+        .prefetch_related(Prefetch("demands", queryset=Demand.objects.order_by("position", "id")))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def public_signatures(petition: Petition, limit: int = 10) -> list[Signature]:
+    """The latest confirmed signatures, for the public list.
+
+    Only the fields a page may show are loaded; names are blanked by the template
+    unless the signer agreed to show them.
+    """
+    return list(
+        petition.signatures.filter(confirmed_at__isnull=False)
+        .order_by("-confirmed_at")
+        .only("full_name", "show_name", "country", "comment", "confirmed_at", "petition_id")[:limit]
+    )
+
+
+def categories_with_counts() -> QuerySet[Category]:
+    return Category.objects.annotate(
+        petition_count=Count("petitions", filter=Q(petitions__status__in=PUBLIC_STATUSES))
+    ).order_by("name")
+
+
+def petitions_in_category(category: Category) -> QuerySet[Petition]:
+    return with_card_data(public_petitions().filter(categories=category)).order_by(
+        "status", "-published_at"
+    )
+
+
+def petitions_in_country(code: str) -> QuerySet[Petition]:
+    # CountryField(multiple=True) stores "GB,FR": match the code as a whole item.
+    return with_card_data(public_petitions().filter(countries__contains=code.upper())).order_by(
+        "status", "-published_at"
+    )
+
+
+def countries_with_counts() -> list[tuple[str, int]]:
+    """(code, number of public petitions) for every country that has one."""
+    counts: dict[str, int] = {}
+    for stored in public_petitions().values_list("countries", flat=True):
+        # values_list gives the stored "GB,FR" text rather than Country objects.
+        codes = stored.split(",") if isinstance(stored, str) else [str(c) for c in stored]
+        for code in filter(None, codes):
+            counts[code] = counts.get(code, 0) + 1
+    return sorted(counts.items())

@@ -1,0 +1,273 @@
+"""Every write to petitions and signatures goes through here."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clarion.delivery.services import outbox_enqueue, send_after_commit
+from clarion.petitions import search
+from clarion.petitions.counts import refresh_counts
+from clarion.petitions.models import Petition, Signature
+
+
+class SignatureError(ValidationError):
+    """A signature that can't be taken, with a message fit to show the signer."""
+
+
+def normalise_email(email: str) -> str:
+    """The form of an address used to tell whether one person signed twice.
+
+    The whole address is case-folded (almost no mail system treats the local part
+    case-sensitively, and a signer who types their address in capitals is the same
+    person) and an internationalised domain is stored in its ASCII (IDNA) form.
+    """
+    email = email.strip()
+    local, _sep, domain = email.rpartition("@")
+    if not local or not domain:
+        raise ValidationError(_("Enter a valid email address."))
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValidationError(_("Enter a valid email address.")) from None
+    return f"{local.casefold()}@{domain.lower()}"
+
+
+def hash_ip(ip: str | None) -> str:
+    """A keyed hash of an IP address: enough to spot one source, useless to reverse."""
+    if not ip:
+        return ""
+    key = hashlib.sha256(f"clarion-ip:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str, object]:
+    token = secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(hours=settings.CLARION_CONFIRM_HOURS)
+    return token, _token_hash(token), expires
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.CLARION_BASE_URL}{path}"
+
+
+def _send_confirmation(signature: Signature, token: str) -> None:
+    petition = signature.petition
+    context = {
+        "signature": signature,
+        "petition": petition,
+        "confirm_url": _absolute(reverse("petitions:confirm", args=[token])),
+        "petition_url": _absolute(petition.get_absolute_url()),
+        "hours": settings.CLARION_CONFIRM_HOURS,
+        "site_name": settings.CLARION_SITE_NAME,
+    }
+    message = outbox_enqueue(
+        key=f"confirm:{signature.pk}:{signature.token_hash[:16]}",
+        to=signature.email,
+        subject=_("Please confirm your signature: %(title)s") % {"title": petition.title},
+        body=render_to_string("petitions/email/confirm.txt", context),
+    )
+    send_after_commit(message)
+
+
+def _send_already_signed(signature: Signature) -> None:
+    petition = signature.petition
+    context = {
+        "signature": signature,
+        "petition": petition,
+        "petition_url": _absolute(petition.get_absolute_url()),
+        "site_name": settings.CLARION_SITE_NAME,
+    }
+    # One notice per signature per hour, however often the form is sent again.
+    hour = timezone.now().strftime("%Y%m%d%H")
+    message = outbox_enqueue(
+        key=f"already-signed:{signature.pk}:{hour}",
+        to=signature.email,
+        subject=_("You have already signed: %(title)s") % {"title": petition.title},
+        body=render_to_string("petitions/email/already_signed.txt", context),
+    )
+    send_after_commit(message)
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    full_name: str
+    email: str
+    country: str
+    postcode: str = ""
+    comment: str = ""
+    show_name: bool = False
+    wants_updates: bool = False
+
+
+@transaction.atomic
+def signature_create(
+    *, petition: Petition, data: SignatureInput, ip: str | None = None, language: str = "en"
+) -> Signature:
+    """Take a signature and email the signer.
+
+    The caller learns nothing about whether this email had signed before: the
+    answer to show is always "check your email". A new address gets a pending
+    signature and a confirmation link; a pending one gets a fresh link; a
+    confirmed one gets a note that it has already signed.
+    """
+    if not petition.can_be_signed:
+        raise SignatureError(_("This petition is closed and no longer takes signatures."))
+    email_key = normalise_email(data.email)
+    token, token_hash, expires = _new_token()
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                petition=petition,
+                full_name=data.full_name,
+                email=data.email.strip(),
+                email_normalised=email_key,
+                country=data.country,
+                postcode=data.postcode,
+                comment=data.comment,
+                show_name=data.show_name,
+                wants_updates=data.wants_updates,
+                language=language,
+                ip_hash=hash_ip(ip),
+                token_hash=token_hash,
+                token_expires_at=expires,
+            )
+    except IntegrityError:
+        signature = Signature.objects.select_related("petition").get(
+            petition=petition, email_normalised=email_key
+        )
+        if signature.is_confirmed:
+            _send_already_signed(signature)
+            return signature
+        # Still pending: a new link replaces the old one (it may have expired or been lost).
+        signature.token_hash = token_hash
+        signature.token_expires_at = expires
+        signature.save(update_fields=["token_hash", "token_expires_at"])
+    _send_confirmation(signature, token)
+    return signature
+
+
+class ConfirmState(enum.Enum):
+    READY = "ready"  # valid and waiting for the signer's deliberate click
+    CONFIRMED = "confirmed"  # just confirmed by this request
+    ALREADY = "already"  # the link was used before
+    EXPIRED = "expired"
+    CLOSED = "closed"  # the petition closed before the signer confirmed
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    state: ConfirmState
+    signature: Signature | None = None
+
+
+def signature_for_token(token: str) -> ConfirmResult:
+    """What a confirmation link stands for, without changing anything."""
+    if not token or len(token) > 100:
+        return ConfirmResult(ConfirmState.INVALID)
+    signature = (
+        Signature.objects.select_related("petition").filter(token_hash=_token_hash(token)).first()
+    )
+    if signature is None:
+        return ConfirmResult(ConfirmState.INVALID)
+    if signature.is_confirmed:
+        return ConfirmResult(ConfirmState.ALREADY, signature)
+    if signature.token_expires_at <= timezone.now():
+        return ConfirmResult(ConfirmState.EXPIRED, signature)
+    if not signature.petition.can_be_signed:
+        return ConfirmResult(ConfirmState.CLOSED, signature)
+    return ConfirmResult(ConfirmState.READY, signature)
+
+
+@transaction.atomic
+def signature_confirm(token: str) -> ConfirmResult:
+    """Confirm the signature behind ``token`` if the link is still good.
+
+    The conditional UPDATE makes a double click or two racing requests confirm
+    once: only one of them sees a row to change.
+    """
+    result = signature_for_token(token)
+    if result.state is not ConfirmState.READY or result.signature is None:
+        return result
+    signature = result.signature
+    changed = Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now()
+    )
+    if not changed:
+        return ConfirmResult(ConfirmState.ALREADY, signature)
+    signature.refresh_from_db(fields=["confirmed_at"])
+    refresh_counts([signature.petition_id])
+    return ConfirmResult(ConfirmState.CONFIRMED, signature)
+
+
+# --- petitions ---------------------------------------------------------------------
+
+
+def petition_reindex(petition: Petition) -> None:
+    """Bring the search index in line after the petition's words changed."""
+    search.index_petition(petition)
+
+
+def petition_touch(petition: Petition) -> None:
+    petition.updated_at = timezone.now()
+    Petition.objects.filter(pk=petition.pk).update(updated_at=petition.updated_at)
+
+
+@transaction.atomic
+def petition_publish(petition: Petition) -> Petition:
+    if petition.status == Petition.Status.PUBLISHED:
+        return petition
+    now = timezone.now()
+    petition.status = Petition.Status.PUBLISHED
+    petition.published_at = petition.published_at or now
+    petition.closed_at = None
+    petition.updated_at = now
+    petition.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
+    return petition
+
+
+@transaction.atomic
+def petition_close(petition: Petition) -> Petition:
+    if petition.status == Petition.Status.CLOSED:
+        return petition
+    if petition.status == Petition.Status.DRAFT:
+        raise ValidationError(_("A draft can't be closed; publish it or delete it."))
+    now = timezone.now()
+    petition.status = Petition.Status.CLOSED
+    petition.closed_at = now
+    petition.updated_at = now
+    petition.save(update_fields=["status", "closed_at", "updated_at"])
+    return petition
+
+
+@transaction.atomic
+def petition_delete(petition: Petition) -> None:
+    petition_id = petition.pk
+    petition.delete()
+    search.remove_petition(petition_id)
+
+
+@transaction.atomic
+def signatures_delete(signatures) -> int:
+    """Delete signatures and bring the affected counts back in line."""
+    petition_ids = list(signatures.values_list("petition_id", flat=True).distinct())
+    deleted, _by_model = signatures.delete()
+    refresh_counts(petition_ids)
+    return deleted

@@ -1,0 +1,197 @@
+"""Public petition pages. Views stay thin: read, validate, call a service, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_countries import countries
+
+from clarion.core.http import client_ip
+from clarion.petitions import search, selectors
+from clarion.petitions.forms import SearchForm, SignForm
+from clarion.petitions.models import Category, Petition
+from clarion.petitions.services import (
+    ConfirmState,
+    SignatureError,
+    signature_confirm,
+    signature_create,
+    signature_for_token,
+)
+
+PAGE_SIZE = 12
+SEARCH_PAGE_SIZE = 10
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "petitions/home.html",
+        {
+            "newest": selectors.newest(),
+            "trending": selectors.trending(),
+            "updated": selectors.recently_updated(),
+            "last_updated": selectors.site_last_updated(),
+            "search_form": SearchForm(),
+        },
+    )
+
+
+def _petition_or_404(request: HttpRequest, slug: str) -> Petition:
+    petition = selectors.petition_for_page(slug, include_drafts=request.user.is_staff)
+    if petition is None:
+        raise Http404(_("There is no petition at this address."))
+    return petition
+
+
+def _render_petition(
+    request: HttpRequest, petition: Petition, form: SignForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "petitions/detail.html",
+        {
+            "petition": petition,
+            "form": form,
+            "signatures": selectors.public_signatures(petition),
+            "share_url": request.build_absolute_uri(petition.get_absolute_url()),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _petition_or_404(request, slug)
+    return _render_petition(request, petition, SignForm())
+
+
+@require_POST
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _petition_or_404(request, slug)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return _render_petition(request, petition, form, status=400)
+    try:
+        signature_create(
+            petition=petition,
+            data=form.to_input(),
+            ip=client_ip(request),
+            language=get_language() or "en",
+        )
+    except SignatureError as exc:
+        form.add_error(None, exc)
+        return _render_petition(request, petition, form, status=409)
+    return redirect("petitions:thanks", slug=petition.slug)
+
+
+@require_GET
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = _petition_or_404(request, slug)
+    return render(request, "petitions/thanks.html", {"petition": petition})
+
+
+_CONFIRM_STATUS = {
+    ConfirmState.READY: 200,
+    ConfirmState.ALREADY: 200,
+    ConfirmState.EXPIRED: 410,
+    ConfirmState.CLOSED: 410,
+    ConfirmState.INVALID: 404,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the emailed link only shows a button; the POST behind it confirms.
+
+    Mail scanners fetch links but do not submit forms (and a POST needs the CSRF
+    cookie set by this page), so a scanner can never sign on someone's behalf.
+    """
+    if request.method == "POST":
+        result = signature_confirm(token)
+        if result.state is ConfirmState.CONFIRMED and result.signature is not None:
+            messages.success(request, _("Your signature is confirmed. Thank you for signing."))
+            return redirect(result.signature.petition.get_absolute_url() + "#count")
+    else:
+        result = signature_for_token(token)
+    return render(
+        request,
+        "petitions/confirm.html",
+        {"state": result.state.value, "signature": result.signature},
+        status=_CONFIRM_STATUS[result.state],
+    )
+
+
+def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+@require_GET
+def category_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "petitions/category_index.html",
+        {"categories": selectors.categories_with_counts()},
+    )
+
+
+@require_GET
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    page = _page(request, selectors.petitions_in_category(category))
+    return render(request, "petitions/category_detail.html", {"category": category, "page": page})
+
+
+@require_GET
+def country_index(request: HttpRequest) -> HttpResponse:
+    rows = [(code, countries.name(code), n) for code, n in selectors.countries_with_counts()]
+    rows.sort(key=lambda row: row[1])
+    return render(request, "petitions/country_index.html", {"countries": rows})
+
+
+@require_GET
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    code = code.upper()
+    if code not in countries:
+        raise Http404(_("There is no country with that code."))
+    page = _page(request, selectors.petitions_in_country(code))
+    return render(
+        request,
+        "petitions/country_detail.html",
+        {"country_code": code, "country_name": countries.name(code), "page": page},
+    )
+
+
+@require_GET
+def search_view(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "petitions/search.html", {"form": form}, status=400)
+    query = form.cleaned_data["q"]
+    page_number = form.cleaned_data["page"] or 1
+    results = search.search(
+        query,
+        selectors.with_card_data(selectors.public_petitions()),
+        offset=(page_number - 1) * SEARCH_PAGE_SIZE,
+        limit=SEARCH_PAGE_SIZE,
+    )
+    pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
+    return render(
+        request,
+        "petitions/search.html",
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "page_number": page_number,
+            "first_rank": (page_number - 1) * SEARCH_PAGE_SIZE + 1,
+            "pages": pages,
+            "has_previous": page_number > 1,
+            "has_next": page_number < pages,
+        },
+    )

@@ -1,0 +1,264 @@
+"""Clarion's one settings module.
+
+Everything an operator can change is read from the environment through the strict
+helpers in ``clarion.env``; each variable is documented in the README (a test keeps
+the two in step).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from clarion.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_timezone,
+    env_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = Path(env_str("CLARION_VAR_DIR", str(PROJECT_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+PORT = env_int("PORT", 8000, minimum=1)
+
+
+def _secret_key() -> str:
+    key = env_str("SECRET_KEY")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (production). "
+            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    # Development: make one once and keep it, so sessions and signed links survive restarts.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+CLARION_BASE_URL = env_url(
+    "CLARION_BASE_URL", f"http://127.0.0.1:{PORT}", schemes=("http", "https")
+)
+_base_host = urlsplit(CLARION_BASE_URL).hostname or "localhost"
+
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    ["localhost", "127.0.0.1", "[::1]", _base_host] if DEBUG else [_base_host],
+)
+CSRF_TRUSTED_ORIGINS = [CLARION_BASE_URL] if CLARION_BASE_URL.startswith("https://") else []
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_countries",
+    "clarion.core",
+    "clarion.delivery",
+    "clarion.petitions",
+    "clarion.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "clarion.urls"
+WSGI_APPLICATION = "clarion.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "clarion.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    default_path = VAR_DIR / "clarion.sqlite3"
+    url = env_str("DATABASE_URL", f"sqlite:///{default_path}")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0))
+    except (ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL Clarion understands "
+            f"(sqlite:///path or postgres://user@host/db): {exc}"
+        ) from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(config["NAME"])
+        if name and name != ":memory:":
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+        # WAL lets readers carry on while one writer commits; IMMEDIATE takes the write
+        # lock at BEGIN so two writers queue on busy_timeout instead of failing with
+        # "database is locked" half-way through a transaction.
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000"
+            ),
+        }
+        config["CONN_MAX_AGE"] = 0 if name == ":memory:" else config["CONN_MAX_AGE"]
+    elif config["ENGINE"] not in (
+        "django.db.backends.postgresql",
+        "django.db.backends.postgresql_psycopg2",
+    ):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must point to SQLite or PostgreSQL; got engine {config['ENGINE']}"
+        )
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+TIME_ZONE = env_timezone("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Development serves static files straight from the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+
+def _email() -> dict:
+    """Translate EMAIL_URL into Django's email settings.
+
+    outbox:// (the default) keeps every message in the database and shows it on the
+    development outbox page, so a newcomer can click a confirmation link without a
+    mail server. smtp:// sends for real; smtps:// uses implicit TLS and
+    smtp+tls:// STARTTLS.
+    """
+    url = env_str("EMAIL_URL", "outbox://")
+    parts = urlsplit(url)
+    if parts.scheme == "outbox":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OUTBOX": True}
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend", "OUTBOX": False}
+    if parts.scheme not in ("smtp", "smtps", "smtp+tls"):
+        raise ImproperlyConfigured(
+            "EMAIL_URL must start with outbox://, console://, smtp://, smtps:// or smtp+tls://; "
+            f"got {url!r}"
+        )
+    if not parts.hostname:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must name a host, as in smtp://127.0.0.1:1025; got {url!r}"
+        )
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    except ValueError:
+        raise ImproperlyConfigured(f"EMAIL_URL has an invalid port: {url!r}") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": parts.username or "",
+        "EMAIL_HOST_PASSWORD": parts.password or "",
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+        "OUTBOX": False,
+    }
+
+
+_email_config = _email()
+EMAIL_BACKEND = _email_config["EMAIL_BACKEND"]
+EMAIL_HOST = _email_config.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email_config.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email_config.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email_config.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = _email_config.get("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = _email_config.get("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# True when mail is kept in the local outbox rather than sent anywhere.
+CLARION_MAIL_OUTBOX_ONLY = _email_config["OUTBOX"]
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Clarion <no-reply@{_base_host}>")
+
+CLARION_SITE_NAME = env_str("CLARION_SITE_NAME", "Clarion")
+# How long an emailed confirmation link stays valid.
+CLARION_CONFIRM_HOURS = env_int("CLARION_CONFIRM_HOURS", 72, minimum=1)
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if CLARION_BASE_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "clarion": {
+            "handlers": ["console"],
+            "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        }
+    },
+}
+
+# How many reverse proxies in front of Clarion append to X-Forwarded-For. 0 (the
+# default) ignores the header, which any client can forge.
+CLARION_TRUSTED_PROXIES = env_int("CLARION_TRUSTED_PROXIES", 0, minimum=0)

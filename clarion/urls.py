@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clarion.api.urls import api
+from clarion.core import views as core_views
+
+urlpatterns = [
+    path("", include("clarion.petitions.urls")),
+    path("about/", core_views.about, name="about"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("dev/outbox/", core_views.outbox, name="outbox"),
+    path("dev/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

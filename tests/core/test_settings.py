@@ -1,0 +1,127 @@
+"""Configuration comes from the environment, and a bad value stops start-up clearly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from clarion import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _check(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "TIME_ZONE"}
+    }
+    environ.update({"CLARION_VAR_DIR": str(tmp_path), "SECRET_KEY": "s", **variables})
+    return subprocess.run(
+        [sys.executable, "-m", "clarion.manage", "check"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("PORT", "eighty"),
+        ("DATABASE_URL", "mysql://root@localhost/clarion"),
+        ("DATABASE_URL", "nonsense"),
+        ("EMAIL_URL", "pigeon://coop"),
+        ("EMAIL_URL", "smtp://"),
+        ("EMAIL_URL", "smtp://127.0.0.1:notaport"),
+        ("CLARION_BASE_URL", "example.org"),
+        ("TIME_ZONE", "Mars/Olympus_Mons"),
+        ("CLARION_CONFIRM_HOURS", "0"),
+        ("CLARION_TRUSTED_PROXIES", "-1"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, variable, value):
+    result = _check(tmp_path, **{variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.splitlines()[-1]
+
+
+def test_production_needs_a_secret_key(tmp_path):
+    result = _check(tmp_path, SECRET_KEY="", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_development_makes_a_secret_key_once_and_keeps_it(tmp_path):
+    first = _check(tmp_path, SECRET_KEY="", DEBUG="1")
+    assert first.returncode == 0, first.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 40
+    assert _check(tmp_path, SECRET_KEY="", DEBUG="1").returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_defaults_start_cleanly_with_sqlite_under_var(tmp_path):
+    result = _check(tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_bool_helper(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "Yes")
+    assert env.env_bool("X_FLAG") is True
+    monkeypatch.setenv("X_FLAG", "off")
+    assert env.env_bool("X_FLAG", True) is False
+    monkeypatch.delenv("X_FLAG")
+    assert env.env_bool("X_FLAG", True) is True
+
+
+def test_int_helper(monkeypatch):
+    monkeypatch.setenv("X_N", " 12 ")
+    assert env.env_int("X_N", 1) == 12
+    monkeypatch.setenv("X_N", "1.5")
+    with pytest.raises(ImproperlyConfigured, match="X_N"):
+        env.env_int("X_N", 1)
+
+
+def test_list_helper(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", "a.example, b.example,,")
+    assert env.env_list("X_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_email_url_becomes_smtp_settings(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS)"
+    )
+    environ = {
+        **os.environ,
+        "CLARION_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "s",
+        "EMAIL_URL": "smtp+tls://mailer:pw@mail.example:587",
+        "DJANGO_SETTINGS_MODULE": "clarion.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django;django.setup();{code}"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example",
+        "587",
+        "mailer",
+        "True",
+    ]

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import pytest
+
+from clarion.petitions.models import Petition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_ranks_title_matches_first_and_highlights(client, make_petition):
+    body_only = make_petition(title="Open the pools", narrative="Because of the drought, again.")
+    in_title = make_petition(title="Drought relief for farmers")
+    response = client.get("/search/", {"q": "drought"})
+    assert response.status_code == 200
+    hits = [hit.petition.pk for hit in response.context["results"].hits]
+    assert hits == [in_title.pk, body_only.pk]
+    assert "<mark>Drought</mark>" in response.content.decode()
+    assert "2 petitions match" in response.content.decode()
+
+
+def test_it_matches_prefixes_and_ignores_accents(client, make_petition):
+    petition = make_petition(title="Protección del río", narrative="Agua limpia para todos.")
+    for query in ("rio", "protec", "AGUA"):
+        hits = client.get("/search/", {"q": query}).context["results"].hits
+        assert [h.petition.pk for h in hits] == [petition.pk], query
+
+
+def test_it_never_shows_drafts(client, make_petition):
+    make_petition(title="Hidden drought plan", status=Petition.Status.DRAFT, published_at=None)
+    response = client.get("/search/", {"q": "drought"})
+    assert response.context["results"].total == 0
+
+
+def test_it_survives_query_syntax_and_injection(client, make_petition):
+    make_petition(title="Safe streets")
+    for query in (
+        '"',
+        "AND OR NOT",
+        "safe*) OR (",
+        "'; DROP TABLE petitions_petition; --",
+        "NEAR(a b)",
+        "title:x",
+        "<script>alert(1)</script>",
+    ):
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, query
+        assert "<script>alert(1)</script>" not in response.content.decode()
+    assert client.get("/search/", {"q": "safe"}).context["results"].total == 1
+
+
+def test_it_escapes_matched_text(client, make_petition):
+    make_petition(title="Stop <b>pollution</b> now")
+    body = client.get("/search/", {"q": "pollution"}).content.decode()
+    assert "&lt;b&gt;<mark>pollution</mark>&lt;/b&gt;" in body
+
+
+def test_it_paginates(client, make_petition):
+    for n in range(23):
+        make_petition(title=f"Water meter {n}")
+    first = client.get("/search/", {"q": "water"})
+    assert first.context["results"].total == 23
+    assert len(first.context["results"].hits) == 10
+    assert "Page 1 of 3" in first.content.decode()
+    third = client.get("/search/", {"q": "water", "page": 3})
+    assert len(third.context["results"].hits) == 3
+    assert 'start="21"' in third.content.decode()
+
+
+def test_it_rejects_a_bad_page_or_an_overlong_query(client, db):
+    assert client.get("/search/", {"q": "x", "page": "zero"}).status_code == 400
+    assert client.get("/search/", {"q": "x", "page": "0"}).status_code == 400
+    assert client.get("/search/", {"q": "x" * 201}).status_code == 400
+
+
+def test_an_empty_query_shows_the_form(client, db):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    assert 'name="q"' in response.content.decode()
+
+
+def test_it_reindexes_when_the_words_change(client, make_petition):
+    from clarion.petitions.services import petition_reindex
+
+    petition = make_petition(title="Plant trees")
+    petition.title = "Plant hedges"
+    petition.save()
+    petition_reindex(petition)
+    assert client.get("/search/", {"q": "trees"}).context["results"].total == 0
+    assert client.get("/search/", {"q": "hedges"}).context["results"].total == 1
