@@ -16,7 +16,7 @@ from clarion.petitions.counts import refresh_counts
 from clarion.petitions.models import Category, Demand, Petition, Signature, Target
 from clarion.petitions.services import hash_ip
 
-CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
+CONTENT = Path(__file__).resolve().parents[2] / "demo" / "petitions.json"
 
 
 class Command(BaseCommand):

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from clarion.petitions.models import Petition, Signature
+from clarion.petitions.selectors import trending
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = Path(__file__).resolve().parents[2] / "clarion/petitions/demo/petitions.json"
+
+
+def test_demo_fills_every_page_with_something(client):
+    call_command("demo")
+    data = json.loads(CONTENT.read_text())
+    assert Petition.objects.count() == len(data["petitions"]) >= 10
+    assert Petition.objects.filter(status="published").count() >= 8
+    assert Petition.objects.filter(status="closed").exists()
+    # Counts equal the confirmed signatures they summarise.
+    for petition in Petition.objects.all():
+        confirmed = Signature.objects.filter(petition=petition, confirmed_at__isnull=False).count()
+        assert petition.signature_count == confirmed
+    assert trending(), "the last-24-hours list is empty"
+    assert len({c for p in Petition.objects.all() for c in p.countries}) >= 8
+    home = client.get("/").content.decode()
+    assert home.count('class="card"') >= 10
+    assert client.get("/search/", {"q": "water"}).context["results"].total >= 1
+    assert client.get("/categories/housing/").context["page"].object_list
+
+
+def test_demo_loads_once(client):
+    call_command("demo")
+    before = Signature.objects.count()
+    call_command("demo", if_empty=True)
+    call_command("demo")
+    assert Signature.objects.count() == before
+
+
+def test_demo_text_is_never_cut_mid_sentence():
+    data = json.loads(CONTENT.read_text())
+    for petition in data["petitions"]:
+        assert petition["goal"].rstrip().endswith("."), petition["slug"]
+        for demand in petition["demands"]:
+            assert demand.rstrip().endswith("."), demand
