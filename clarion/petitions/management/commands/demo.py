@@ -105,6 +105,7 @@ def _signatures(
     first_names, last_names = content["first_names"], content["last_names"]
     start = petition.published_at or now
     span = max(60.0, (now - start).total_seconds())
+    comments = content["comments"].get(petition.language) or content["comments"]["en"]
     rows = []
     for n in range(item["signatures"]):
         # Most signers are from the petition's own countries, some from elsewhere.
@@ -125,7 +126,7 @@ def _signatures(
                     " ", ""
                 ),
                 country=country,
-                comment=rng.choice(content["comments"]) if show and rng.random() < 0.25 else "",
+                comment=rng.choice(comments) if show and rng.random() < 0.25 else "",
                 show_name=show,
                 wants_updates=rng.random() < 0.4,
                 ip_hash=hash_ip(f"198.51.100.{rng.randint(1, 254)}"),
