@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_countries",
     "clarion.core",
     "clarion.delivery",
+    "clarion.news",
     "clarion.petitions",
     "clarion.api",
 ]
@@ -262,3 +263,7 @@ LOGGING = {
 # How many reverse proxies in front of Clarion append to X-Forwarded-For. 0 (the
 # default) ignores the header, which any client can forge.
 CLARION_TRUSTED_PROXIES = env_int("CLARION_TRUSTED_PROXIES", 0, minimum=0)
+
+# Feed polling: seconds before a fetch gives up, and the largest feed read.
+CLARION_FEED_TIMEOUT = env_int("CLARION_FEED_TIMEOUT", 20, minimum=1)
+CLARION_FEED_MAX_BYTES = env_int("CLARION_FEED_MAX_BYTES", 5_000_000, minimum=1024)

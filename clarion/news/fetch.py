@@ -1,0 +1,73 @@
+"""A careful HTTP GET for feeds: conditional, time-limited, size-capped, few redirects."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+
+USER_AGENT = "Clarion/0.1 (+https://github.com/clarion; news watcher)"
+
+
+class FetchError(Exception):
+    """The feed could not be fetched; the message says why, for the operator."""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    status: int  # 200, or 304 when nothing changed since the last poll
+    body: bytes
+    url: str  # after redirects
+    etag: str
+    last_modified: str
+    content_type: str
+
+
+class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = 5
+    max_repeats = 1  # a URL seen twice is a loop
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(_LimitedRedirects())
+
+
+def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, "
+        "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked on add
+    limit = settings.CLARION_FEED_MAX_BYTES
+    try:
+        with _opener().open(request, timeout=settings.CLARION_FEED_TIMEOUT) as response:
+            body = response.read(limit + 1)
+            if len(body) > limit:
+                raise FetchError(f"feed is larger than {limit} bytes")
+            return FetchResult(
+                status=response.status,
+                body=body,
+                url=response.url,
+                etag=response.headers.get("ETag", ""),
+                last_modified=response.headers.get("Last-Modified", ""),
+                content_type=response.headers.get("Content-Type", ""),
+            )
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return FetchResult(304, b"", url, etag, last_modified, "")
+        if exc.code in (301, 302, 303, 307, 308):
+            raise FetchError(f"too many redirects or a redirect loop ({exc.code})") from None
+        raise FetchError(f"HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        raise FetchError(f"could not connect: {exc.reason}") from None
+    except TimeoutError:
+        raise FetchError(f"timed out after {settings.CLARION_FEED_TIMEOUT} s") from None
+    except OSError as exc:
+        raise FetchError(f"network error: {exc}") from None

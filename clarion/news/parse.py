@@ -1,0 +1,134 @@
+"""From feed bytes to clean article records (no database here)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import feedparser
+import nh3
+
+# Query parameters that only track who clicked where; they never change the page.
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|igshid|ref|ref_src|cmpid|"
+    r"ocid|smid|s_cid|yclid|spm)$",
+    re.IGNORECASE,
+)
+
+
+class FeedParseError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    url: str
+    guid: str
+    headline: str
+    author: str
+    summary: str
+    text: str
+    language: str
+    published_at: datetime | None  # aware, in the zone the outlet used
+    outlet_name: str
+    outlet_domain: str
+
+    @property
+    def content_hash(self) -> str:
+        words = " ".join((self.text or self.summary or self.headline).lower().split())
+        return hashlib.sha256(f"{self.headline.lower().strip()}\n{words}".encode()).hexdigest()
+
+
+def canonical_url(url: str) -> str:
+    """The article's address without tracking parameters, fragments or default ports."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ]
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def outlet_domain(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def html_to_text(value: str) -> str:
+    cleaned = nh3.clean(value or "", tags={"p", "br", "li"})
+    cleaned = re.sub(r"</?(p|br|li)[^>]*>", "\n", cleaned)
+    lines = (" ".join(line.split()) for line in html.unescape(cleaned).splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+def parse_date(raw: str | None) -> datetime | None:
+    """Parse an RSS (RFC 822) or Atom (RFC 3339) date, keeping its UTC offset."""
+    if not raw:
+        return None
+    raw = raw.strip()
+    try:
+        parsed = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        try:
+            parsed = datetime.fromisoformat(raw)
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _entry_date(entry) -> datetime | None:
+    for key in ("published", "updated", "created"):
+        parsed = parse_date(entry.get(key))
+        if parsed:
+            return parsed
+    for key in ("published_parsed", "updated_parsed"):
+        struct = entry.get(key)
+        if struct:
+            return datetime(*struct[:6], tzinfo=UTC)
+    return None
+
+
+def parse_feed(body: bytes, *, feed_url: str, outlet_name: str = "") -> list[ParsedArticle]:
+    parsed = feedparser.parse(body)
+    feed_info = parsed.get("feed", {})
+    name = outlet_name or html.unescape(feed_info.get("title", "")).strip()
+    language = (feed_info.get("language") or "").split("-")[0].lower()[:16]
+    articles = []
+    for entry in parsed.entries:
+        link = entry.get("link") or ""
+        headline = html_to_text(entry.get("title", "")).replace("\n", " ").strip()
+        if not link.startswith(("http://", "https://")) or not headline:
+            continue  # nothing a reader could follow or recognise
+        url = canonical_url(link)
+        content = entry.get("content") or []
+        body_html = content[0].get("value", "") if content else ""
+        summary = html_to_text(entry.get("summary", ""))
+        articles.append(
+            ParsedArticle(
+                url=url,
+                guid=(entry.get("id") or "")[:1000],
+                headline=headline[:500],
+                author=html_to_text(entry.get("author", ""))[:300],
+                summary=summary,
+                text=html_to_text(body_html) if body_html else "",
+                language=(entry.get("language") or language or "").split("-")[0].lower()[:16],
+                published_at=_entry_date(entry),
+                outlet_name=(name or outlet_domain(url))[:200],
+                outlet_domain=outlet_domain(url),
+            )
+        )
+    if parsed.bozo and not articles:
+        # Lenient parsing rescued nothing usable: report the feed as broken.
+        reason = getattr(parsed, "bozo_exception", "not a feed")
+        raise FeedParseError(f"not a readable RSS or Atom feed: {reason}")
+    return articles
