@@ -76,7 +76,7 @@ def _scope(request: HttpRequest, filters: PetitionFilters):
     if filters.category:
         qs = qs.filter(categories__slug=filters.category)
     if filters.country:
-        qs = qs.filter(countries__contains=filters.country.upper()[:2])
+        qs = qs.filter(countries__contains=filters.country.upper())
     return selectors.with_card_data(qs).prefetch_related(
         Prefetch("demands", queryset=Demand.objects.order_by("position", "id"))
     )

@@ -67,42 +67,45 @@ def _absolute(path: str) -> str:
     return f"{settings.CLARION_BASE_URL}{path}"
 
 
-def _send_confirmation(signature: Signature, token: str) -> None:
+def _queue_mail(signature: Signature, *, key: str, subject: str, template: str, **extra) -> None:
+    """Queue an email to the signer about their signature, sent once the transaction commits."""
     petition = signature.petition
     context = {
         "signature": signature,
         "petition": petition,
-        "confirm_url": _absolute(reverse("petitions:confirm", args=[token])),
         "petition_url": _absolute(petition.get_absolute_url()),
-        "hours": settings.CLARION_CONFIRM_HOURS,
         "site_name": settings.CLARION_SITE_NAME,
+        **extra,
     }
     message = outbox_enqueue(
-        key=f"confirm:{signature.pk}:{signature.token_hash[:16]}",
+        key=key,
         to=signature.email,
-        subject=_("Please confirm your signature: %(title)s") % {"title": petition.title},
-        body=render_to_string("petitions/email/confirm.txt", context),
+        subject=subject % {"title": petition.title},
+        body=render_to_string(template, context),
     )
     send_after_commit(message)
+
+
+def _send_confirmation(signature: Signature, token: str) -> None:
+    _queue_mail(
+        signature,
+        key=f"confirm:{signature.pk}:{signature.token_hash[:16]}",
+        subject=_("Please confirm your signature: %(title)s"),
+        template="petitions/email/confirm.txt",
+        confirm_url=_absolute(reverse("petitions:confirm", args=[token])),
+        hours=settings.CLARION_CONFIRM_HOURS,
+    )
 
 
 def _send_already_signed(signature: Signature) -> None:
-    petition = signature.petition
-    context = {
-        "signature": signature,
-        "petition": petition,
-        "petition_url": _absolute(petition.get_absolute_url()),
-        "site_name": settings.CLARION_SITE_NAME,
-    }
     # One notice per signature per hour, however often the form is sent again.
     hour = timezone.now().strftime("%Y%m%d%H")
-    message = outbox_enqueue(
+    _queue_mail(
+        signature,
         key=f"already-signed:{signature.pk}:{hour}",
-        to=signature.email,
-        subject=_("You have already signed: %(title)s") % {"title": petition.title},
-        body=render_to_string("petitions/email/already_signed.txt", context),
+        subject=_("You have already signed: %(title)s"),
+        template="petitions/email/already_signed.txt",
     )
-    send_after_commit(message)
 
 
 @dataclass(frozen=True)
@@ -223,11 +226,6 @@ def signature_confirm(token: str) -> ConfirmResult:
 def petition_reindex(petition: Petition) -> None:
     """Bring the search index in line after the petition's words changed."""
     search.index_petition(petition)
-
-
-def petition_touch(petition: Petition) -> None:
-    petition.updated_at = timezone.now()
-    Petition.objects.filter(pk=petition.pk).update(updated_at=petition.updated_at)
 
 
 @transaction.atomic

@@ -117,14 +117,13 @@ def _signatures(
         if petition.closed_at and confirmed > petition.closed_at:
             confirmed = petition.closed_at - timedelta(minutes=rng.randint(1, 600))
         show = rng.random() < 0.65
+        email = f"{first}.{last}.{petition.pk}.{n}@example.org".lower().replace(" ", "")
         rows.append(
             Signature(
                 petition=petition,
                 full_name=f"{first} {last}",
-                email=f"{first}.{last}.{petition.pk}.{n}@example.org".lower().replace(" ", ""),
-                email_normalised=f"{first}.{last}.{petition.pk}.{n}@example.org".lower().replace(
-                    " ", ""
-                ),
+                email=email,
+                email_normalised=email,
                 country=country,
                 comment=rng.choice(comments) if show and rng.random() < 0.25 else "",
                 show_name=show,
