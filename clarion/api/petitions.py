@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -11,11 +12,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from clarion.api.schemas import ErrorOut, PetitionOut, PetitionPage
+from clarion.api.schemas import ErrorOut, PetitionOut, PetitionPage, ValidationErrorOut
 from clarion.petitions import search, selectors
 from clarion.petitions.models import Demand, Petition
 
 router = Router(tags=["petitions"])
+
+# Countries are stored as "DE,FR" text and matched as a substring, so anything but two
+# letters (such as "E," in "DE,FR") could match across codes.
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 
 
 class PetitionFilters(Schema):
@@ -88,12 +93,17 @@ def _page_link(request: HttpRequest, page: int) -> str:
     return _absolute(f"{request.path}?{urlencode(sorted(params.items()))}")
 
 
-@router.get("", response={200: PetitionPage, 400: ErrorOut, 403: ErrorOut})
+# 422 is Ninja's own answer to a malformed parameter (page=two, status=secret); it is
+# listed so the document describes every answer a client can get.
+@router.get(
+    "",
+    response={200: PetitionPage, 400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+)
 def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]):
     """Public petitions, newest first, or ranked by relevance when `q` is given."""
     if filters.page < 1 or not 1 <= filters.per_page <= 100:
         raise HttpError(400, "page must be 1 or more and per_page between 1 and 100.")
-    if filters.country is not None and len(filters.country) != 2:
+    if filters.country is not None and not _COUNTRY_CODE.fullmatch(filters.country):
         raise HttpError(400, "country must be a two-letter ISO 3166-1 code, such as MX.")
     qs = _scope(request, filters)
     offset = (filters.page - 1) * filters.per_page

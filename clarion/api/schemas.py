@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
 
@@ -58,3 +59,19 @@ class PetitionPage(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class ValidationIssueOut(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+    ctx: dict[str, Any] | None = None
+
+
+class ValidationErrorOut(Schema):
+    """What Ninja answers (422) when a parameter has the wrong type or value.
+
+    Unlike ErrorOut, ``detail`` is a list: one item per parameter that failed.
+    """
+
+    detail: list[ValidationIssueOut]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -36,13 +36,14 @@ def send_after_commit(message: OutboxMessage) -> None:
     """Try to send as soon as the surrounding transaction commits.
 
     A failure here is not lost: the message stays pending and ``outbox_drain``
-    (run by ``clarion outbox drain`` or the worker) retries it with backoff.
+    (run by ``clarion outbox_drain``) retries it with backoff.
     """
     message_id = message.pk
     transaction.on_commit(lambda: outbox_send(message_id))
 
 
-def _claim(message_id: int) -> bool:
+def _claim(message_id: int) -> datetime | None:
+    """Claim the message for this sender; returns the claim's time, or None if not ours."""
     now = timezone.now()
     claimable = Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
@@ -50,20 +51,26 @@ def _claim(message_id: int) -> bool:
     claimed = OutboxMessage.objects.filter(claimable, pk=message_id).update(
         status=OutboxMessage.Status.SENDING, claimed_at=now
     )
-    return claimed == 1
+    return now if claimed == 1 else None
 
 
 def outbox_send(message_id: int) -> bool:
     """Send one message if nobody else is sending it. Returns True when it went out."""
-    if not _claim(message_id):
+    claimed_at = _claim(message_id)
+    if claimed_at is None:
         return False
+    # The outcome is recorded only while the claim is still ours: a sender that
+    # outlived STALE_CLAIM has been replaced, and the new owner records the outcome.
+    ours = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxMessage.Status.SENDING, claimed_at=claimed_at
+    )
     message = OutboxMessage.objects.get(pk=message_id)
     try:
         _deliver(message)
     except Exception as exc:  # any transport error: record it and retry later
         attempts = message.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
-        OutboxMessage.objects.filter(pk=message_id).update(
+        ours.update(
             status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
             attempts=attempts,
             next_attempt_at=timezone.now() + timedelta(seconds=min(3600, 30 * 2**attempts)),
@@ -72,7 +79,7 @@ def outbox_send(message_id: int) -> bool:
         )
         logger.warning("outbox message %s not sent (attempt %s): %s", message_id, attempts, exc)
         return False
-    OutboxMessage.objects.filter(pk=message_id).update(
+    ours.update(
         status=OutboxMessage.Status.SENT,
         attempts=message.attempts + 1,
         sent_at=timezone.now(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -66,6 +67,21 @@ def _stamp() -> str:
     return timezone.now().strftime("%Y%m%d-%H%M")
 
 
+class PetitionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Petition
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def clean_status(self) -> str:
+        # The same rule as services.petition_close: a petition is closed only after it
+        # was published, so a closed one always has a publication time and a public past.
+        status = self.cleaned_data["status"]
+        was = self.instance.status if self.instance.pk else Petition.Status.DRAFT
+        if status == Petition.Status.CLOSED and was == Petition.Status.DRAFT:
+            raise ValidationError(_("A draft can't be closed; publish it or delete it."))
+        return status
+
+
 class DemandInline(admin.TabularInline):
     model = Demand
     extra = 1
@@ -88,6 +104,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 @admin.register(Petition)
 class PetitionAdmin(admin.ModelAdmin):
+    form = PetitionAdminForm
     list_display = [
         "title",
         "status",
@@ -133,12 +150,14 @@ class PetitionAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request: HttpRequest, obj: Petition, form, change: bool) -> None:
-        # Publishing from the form goes through the same service as the list action,
-        # so the publication time is always set.
+        # Status changes from the form stamp the same times as services.petition_publish
+        # and petition_close, so the publication time is always set and a reopened
+        # petition doesn't keep its old closing time.
         wanted = obj.status
         obj.updated_at = timezone.now()
-        if wanted == Petition.Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = obj.updated_at
+        if wanted == Petition.Status.PUBLISHED:
+            obj.published_at = obj.published_at or obj.updated_at
+            obj.closed_at = None
         if wanted == Petition.Status.CLOSED and obj.closed_at is None:
             obj.closed_at = obj.updated_at
         super().save_model(request, obj, form, change)
@@ -171,7 +190,14 @@ class PetitionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{petition}: {exc.messages[0]}", messages.WARNING)
         self.message_user(request, _("Closed %d petitions.") % closed)
 
-    @admin.action(description=_("Export confirmed signatures as CSV"))
+    def has_view_signatures_permission(self, request: HttpRequest) -> bool:
+        # The export holds signers' emails: only staff who may see signatures get it,
+        # not everyone who may see petitions.
+        return request.user.has_perm("petitions.view_signature")
+
+    @admin.action(
+        description=_("Export confirmed signatures as CSV"), permissions=["view_signatures"]
+    )
     def export_confirmed(self, request: HttpRequest, queryset: QuerySet[Petition]) -> HttpResponse:
         signatures = (
             Signature.objects.filter(petition__in=queryset, confirmed_at__isnull=False)
