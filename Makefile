@@ -22,10 +22,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
-## make run: set up, migrate, load demo content and serve http://$(HOST):$(PORT)
+## make run: set up, migrate, load demo content, start the worker and serve http://$(HOST):$(PORT)
 run: setup
 	DEBUG=$${DEBUG:-1} $(BIN)/clarion migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/clarion demo --if-empty
+	DEBUG=$${DEBUG:-1} $(BIN)/clarion worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} PORT=$(PORT) $(BIN)/clarion runserver $(HOST):$(PORT)
 
 # Tests run with production-like settings (DEBUG off) and a throwaway secret.

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "clarion.delivery",
     "clarion.news",
     "clarion.petitions",
+    "clarion.drafting",
     "clarion.api",
 ]
 
@@ -267,3 +268,23 @@ CLARION_TRUSTED_PROXIES = env_int("CLARION_TRUSTED_PROXIES", 0, minimum=0)
 # Feed polling: seconds before a fetch gives up, and the largest feed read.
 CLARION_FEED_TIMEOUT = env_int("CLARION_FEED_TIMEOUT", 20, minimum=1)
 CLARION_FEED_MAX_BYTES = env_int("CLARION_FEED_MAX_BYTES", 5_000_000, minimum=1024)
+
+# News desk: extract the main text from the article page when a feed carries only a
+# summary (one page fetch per new article, with the same timeout and size cap).
+CLARION_EXTRACT_TEXT = env_bool("CLARION_EXTRACT_TEXT", True)
+
+# Drafting. Without CLARION_LLM_URL the offline drafter writes every draft; with it, an
+# OpenAI-compatible chat endpoint is asked first and the offline drafter is the fallback.
+CLARION_LLM_URL = (
+    env_url("CLARION_LLM_URL", "", schemes=("http", "https")) if env_str("CLARION_LLM_URL") else ""
+)
+CLARION_LLM_MODEL = env_str("CLARION_LLM_MODEL", "")
+CLARION_LLM_API_KEY = env_str("CLARION_LLM_API_KEY", "")
+CLARION_LLM_TIMEOUT = env_int("CLARION_LLM_TIMEOUT", 60, minimum=1)
+if CLARION_LLM_URL and not CLARION_LLM_MODEL:
+    raise ImproperlyConfigured("CLARION_LLM_MODEL must name the model when CLARION_LLM_URL is set.")
+# Publish machine drafts at once instead of queueing them for review.
+CLARION_AUTOPUBLISH = env_bool("CLARION_AUTOPUBLISH", False)
+
+# The worker: seconds between rounds of its periodic jobs.
+CLARION_WORKER_TICK = env_int("CLARION_WORKER_TICK", 5, minimum=1)

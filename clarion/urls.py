@@ -6,6 +6,7 @@ from clarion.core import views as core_views
 
 urlpatterns = [
     path("", include("clarion.petitions.urls")),
+    path("news/", include("clarion.news.urls")),
     path("about/", core_views.about, name="about"),
     path("privacy/", core_views.privacy, name="privacy"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,6 +33,13 @@ def require(flag: str, reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_page_fetches(settings):
+    # Feed items in tests point at made-up outlets; only the tests about main-text
+    # extraction turn fetching article pages back on, against the loopback server.
+    settings.CLARION_EXTRACT_TEXT = False
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # Production settings expect `collectstatic` to have built a manifest; tests
     # render pages straight from the source files instead.
@@ -41,7 +51,10 @@ def _plain_static_files(settings):
 
 @pytest.fixture
 def category(db) -> Category:
-    return Category.objects.create(name="Climate", slug="climate", description="Air, heat, water.")
+    category, _created = Category.objects.update_or_create(
+        slug="climate", defaults={"name": "Climate", "description": "Air, heat, water."}
+    )
+    return category
 
 
 @pytest.fixture
@@ -138,3 +151,61 @@ def moderator(db):
 @pytest.fixture
 def outsider(db):
     return get_user_model().objects.create_user("outsider", "outsider@example.org", "pw-out-1")
+
+
+# A real HTTP server on loopback that serves whatever a test puts in its routes.
+
+
+class Route:
+    def __init__(
+        self, body: bytes = b"", status: int = 200, headers: dict | None = None, delay: float = 0.0
+    ) -> None:
+        self.body, self.status, self.headers, self.delay = body, status, headers or {}, delay
+        self.requests: list[dict[str, str]] = []
+
+
+class FeedServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                route = server.routes.get(self.path)
+                if route is None:
+                    self.send_error(404)
+                    return
+                route.requests.append(dict(self.headers))
+                time.sleep(route.delay)
+                etag = route.headers.get("ETag")
+                if etag and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(route.status)
+                for key, value in route.headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                self.wfile.write(route.body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def add(self, path: str, **kwargs) -> str:
+        self.routes[path] = Route(**kwargs)
+        return self.base + path
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    server = FeedServer()
+    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()

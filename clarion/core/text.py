@@ -63,3 +63,20 @@ def truncate_at_word(text: str, limit: int, ellipsis: str = "…") -> str:
     if not cut:  # one enormous word: cutting it beats showing nothing
         cut = text[:room]
     return cut + ellipsis
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+")
+
+
+def truncate_at_sentence(text: str, limit: int) -> str:
+    """Whole sentences up to ``limit`` characters; a word boundary if even one is too long."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[: match.end()].strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    return kept or truncate_at_word(text, limit)

@@ -1,4 +1,5 @@
-"""A careful HTTP GET for feeds: conditional, time-limited, size-capped, few redirects."""
+"""A careful HTTP GET for feeds and article pages: conditional, time-limited, size-capped,
+few redirects."""
 
 from __future__ import annotations
 
@@ -34,12 +35,14 @@ def _opener() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_LimitedRedirects())
 
 
-def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": "application/rss+xml, application/atom+xml, "
-        "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-    }
+FEED_TYPES = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"
+PAGE_TYPES = "text/html, application/xhtml+xml;q=0.9"
+
+
+def fetch(
+    url: str, *, etag: str = "", last_modified: str = "", accept: str = FEED_TYPES
+) -> FetchResult:
+    headers = {"User-Agent": USER_AGENT, "Accept": f"{accept}, */*;q=0.5"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:

@@ -6,8 +6,11 @@ from datetime import timedelta
 from datetime import timezone as dt_timezone
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class Feed(models.Model):
@@ -33,8 +36,76 @@ class Feed(models.Model):
         return self.name or self.url
 
 
+class Story(models.Model):
+    """One event, as covered by one or more outlets."""
+
+    title = models.CharField(_("title"), max_length=500)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    categories = models.ManyToManyField(
+        "petitions.Category", related_name="stories", blank=True, verbose_name=_("categories")
+    )
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    article_count = models.PositiveIntegerField(_("articles"), default=0)
+    outlet_count = models.PositiveIntegerField(_("outlets"), default=0)
+    first_published_at = models.DateTimeField(_("first published"))
+    # Moves whenever coverage joins, so "recent stories" is an index range scan.
+    last_published_at = models.DateTimeField(_("last published"), db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The petition drafted from this story. Drafting claims the story by setting
+    # draft_claimed_at, once; a discarded or deleted draft is never drafted again.
+    petition = models.OneToOneField(
+        "petitions.Petition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="story",
+        verbose_name=_("petition draft"),
+    )
+    draft_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-last_published_at"]
+        verbose_name_plural = _("stories")
+        indexes = [
+            models.Index(fields=["draft_claimed_at", "article_count"], name="story_draft_queue")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:story", args=[self.pk])
+
+
+class StoryTerm(models.Model):
+    """The grouping index: a story's salient terms, so a new article finds its
+    candidate stories by term lookups instead of comparing with every article."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=64)
+    weight = models.PositiveIntegerField(default=1)
+    # The story's latest publication time, copied here so the lookup by term can stop
+    # at recent stories inside the index.
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "term"], name="storyterm_unique")]
+        indexes = [models.Index(fields=["term", "seen_at"], name="storyterm_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.term} ×{self.weight}"
+
+
 class Article(models.Model):
+    class TextSource(models.TextChoices):
+        FEED = "feed", _("Full text in the feed")
+        EXTRACTED = "extracted", _("Extracted from the article page")
+        SUMMARY = "summary", _("Summary only")
+
     feed = models.ForeignKey(Feed, on_delete=models.SET_NULL, null=True, related_name="articles")
+    story = models.ForeignKey(
+        Story, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
     url = models.URLField(_("canonical URL"), max_length=1000, unique=True)
     guid = models.CharField(max_length=1000, blank=True, db_index=True)
     outlet_name = models.CharField(_("outlet"), max_length=200)
@@ -43,6 +114,13 @@ class Article(models.Model):
     author = models.CharField(_("author"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     text = models.TextField(_("main text"), blank=True)
+    text_source = models.CharField(
+        _("main text from"), max_length=10, choices=TextSource.choices, default=TextSource.FEED
+    )
+    categories = models.ManyToManyField(
+        "petitions.Category", related_name="articles", blank=True, verbose_name=_("categories")
+    )
+    countries = CountryField(_("countries"), multiple=True, blank=True)
     language = models.CharField(_("language"), max_length=16, blank=True)
     published_at = models.DateTimeField(_("published"))
     # The UTC offset the outlet published with, so the time reads as the outlet wrote it.
@@ -59,6 +137,9 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:article", args=[self.pk, slugify(self.headline)[:80] or "article"])
 
     @property
     def published_local(self):

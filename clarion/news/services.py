@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from clarion.news.extract import looks_like_summary, main_text
 from clarion.news.fetch import FetchError, fetch
-from clarion.news.models import Article, Feed
+from clarion.news.grouping import article_terms, best_story, index_terms
+from clarion.news.language import detect_language
+from clarion.news.models import Article, Feed, Story
 from clarion.news.parse import FeedParseError, ParsedArticle, parse_feed
+from clarion.news.tagging import MAX_CATEGORIES, MAX_COUNTRIES, Taxonomy, tag_article
 
 logger = logging.getLogger("clarion.news")
 
@@ -41,18 +47,48 @@ def feed_add(url: str, *, name: str = "", interval_minutes: int = 15) -> Feed:
     return Feed.objects.create(url=url, name=name.strip(), interval_minutes=interval_minutes)
 
 
-def _store(feed: Feed, item: ParsedArticle) -> bool:
-    """Store one article unless it is already known. Returns True when it is new."""
+def ingest_items(feed: Feed, items: list[ParsedArticle], *, extract: bool | None = None) -> int:
+    """Store, tag and group a feed's items; returns how many were new.
+
+    Each article is stored in its own transaction with its tags and its place in a
+    story, so a failure leaves nothing half-written and the rest of the feed goes on.
+    """
+    if extract is None:
+        extract = settings.CLARION_EXTRACT_TEXT
+    taxonomy = Taxonomy.load()
+    return sum(_ingest_one(feed, item, taxonomy, extract=extract) is not None for item in items)
+
+
+def _is_known(feed: Feed, item: ParsedArticle) -> bool:
     duplicate = Q(url=item.url) | Q(content_hash=item.content_hash)
     if item.guid:
         duplicate |= Q(feed=feed, guid=item.guid)
-    if Article.objects.filter(duplicate).exists():
-        return False
+    return Article.objects.filter(duplicate).exists()
+
+
+def _main_text(item: ParsedArticle, *, extract: bool) -> tuple[str, str]:
+    text = item.text or item.summary
+    if not looks_like_summary(text):
+        return text, Article.TextSource.FEED
+    extracted = main_text(item.url) if extract else ""
+    if len(extracted) > len(text):
+        return extracted, Article.TextSource.EXTRACTED
+    return text, Article.TextSource.SUMMARY
+
+
+def _ingest_one(
+    feed: Feed, item: ParsedArticle, taxonomy: Taxonomy, *, extract: bool
+) -> Article | None:
+    if _is_known(feed, item):
+        return None
+    text, source = _main_text(item, extract=extract)
     now = timezone.now()
     published = item.published_at
+    tags = tag_article(taxonomy, item.headline, text)
+    terms = article_terms(item.headline, text)
     try:
         with transaction.atomic():
-            Article.objects.create(
+            article = Article.objects.create(
                 feed=feed,
                 url=item.url,
                 guid=item.guid,
@@ -61,8 +97,10 @@ def _store(feed: Feed, item: ParsedArticle) -> bool:
                 headline=item.headline,
                 author=item.author,
                 summary=item.summary,
-                text=item.text or item.summary,
-                language=item.language,
+                text=text,
+                text_source=source,
+                language=detect_language(f"{item.headline}.\n{text}", hint=item.language),
+                countries=tags.countries,
                 published_at=published or now,
                 published_offset_minutes=(
                     int(published.utcoffset().total_seconds() // 60) if published else 0
@@ -71,9 +109,66 @@ def _store(feed: Feed, item: ParsedArticle) -> bool:
                 content_hash=item.content_hash,
                 fetched_at=now,
             )
+            article.categories.set(tags.category_ids)
+            _file_in_story(article, terms)
     except IntegrityError:  # another poller stored it between our check and insert
-        return False
-    return True
+        return None
+    return article
+
+
+def _file_in_story(article: Article, terms: dict[str, int]) -> Story:
+    match = best_story(terms, article.published_at)
+    if match is None:
+        story = Story.objects.create(
+            title=article.headline,
+            language=article.language,
+            first_published_at=article.published_at,
+            last_published_at=article.published_at,
+        )
+    else:
+        story = Story.objects.get(pk=match.story_id)
+    Article.objects.filter(pk=article.pk).update(story=story)
+    article.story = story
+    index_terms(story.pk, terms, max(story.last_published_at, article.published_at))
+    story_refresh(story)
+    return story
+
+
+def story_refresh(story: Story) -> None:
+    """Recompute a story's counts, times, categories and countries from its articles."""
+    articles = Article.objects.filter(story=story)
+    stats = articles.aggregate(
+        count=Count("id"),
+        outlets=Count("outlet_domain", distinct=True),
+        first=Min("published_at"),
+        last=Max("published_at"),
+    )
+    countries: Counter[str] = Counter()
+    # values_list gives the stored text ("CL,AR"), not the field's list of countries.
+    for codes in articles.values_list("countries", flat=True):
+        countries.update(code for code in str(codes or "").split(",") if code)
+    through = Article.categories.through
+    top_categories = (
+        through.objects.filter(article__story=story)
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category_id")[:MAX_CATEGORIES]
+    )
+    story.article_count = stats["count"]
+    story.outlet_count = stats["outlets"]
+    story.first_published_at = stats["first"] or story.first_published_at
+    story.last_published_at = stats["last"] or story.last_published_at
+    story.countries = [code for code, _n in countries.most_common(MAX_COUNTRIES)]
+    story.save(
+        update_fields=[
+            "article_count",
+            "outlet_count",
+            "first_published_at",
+            "last_published_at",
+            "countries",
+        ]
+    )
+    story.categories.set([row["category_id"] for row in top_categories])
 
 
 def _record_failure(feed: Feed, message: str) -> None:
@@ -103,7 +198,7 @@ def feed_poll(feed: Feed) -> PollResult:
     except (FetchError, FeedParseError) as exc:
         _record_failure(feed, str(exc))
         return PollResult(feed, error=str(exc))
-    new = sum(_store(feed, item) for item in items)
+    new = ingest_items(feed, items)
     now = timezone.now()
     updates = {
         "last_polled_at": now,
@@ -130,3 +225,13 @@ def claim_due_feeds(limit: int = 20) -> list[Feed]:
         ):
             claimed.append(feed)
     return claimed
+
+
+def ingest_file(path: Path, *, name: str, url: str) -> int:
+    """Ingest a feed stored on disk (the bundled demo feeds), as if polled from url.
+
+    The feed row is created inactive: its address is only a label and is never polled.
+    """
+    feed, _created = Feed.objects.get_or_create(url=url, defaults={"name": name, "active": False})
+    items = parse_feed(path.read_bytes(), feed_url=url, outlet_name=name)
+    return ingest_items(feed, items, extract=False)

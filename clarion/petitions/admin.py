@@ -175,9 +175,11 @@ class PetitionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected petitions"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Petition]) -> None:
+        published = 0
         for petition in queryset:
             services.petition_publish(petition)
-        self.message_user(request, _("Published %d petitions.") % queryset.count())
+            published += 1
+        self.message_user(request, _("Published %d petitions.") % published)
 
     @admin.action(description=_("Close selected petitions"))
     def close(self, request: HttpRequest, queryset: QuerySet[Petition]) -> None:

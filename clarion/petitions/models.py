@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
+from datetime import timezone as dt_timezone
 
 from django.db import models
 from django.db.models import Q
@@ -25,22 +27,56 @@ CONTENT_LANGUAGES = [
 ]
 
 
+_OFFSET = re.compile(r"^(?:UTC)?([+-])(\d{2}):?(\d{2})$")
+
+
+def parse_time_zone(value: str) -> tzinfo | None:
+    """An IANA zone name (Europe/Madrid) or a fixed UTC offset (+05:30, UTC-03:00).
+
+    Feeds give offsets, editors usually know the zone's name; both are kept as given
+    so the time reads as the outlet wrote it.
+    """
+    match = _OFFSET.match(value.strip())
+    if match:
+        sign, hours, minutes = match.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes))
+        if delta > timedelta(hours=14):
+            return None
+        return dt_timezone(-delta if sign == "-" else delta)
+    try:
+        return zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def offset_name(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
+
+
 def _validate_time_zone(value: str) -> None:
     from django.core.exceptions import ValidationError
 
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if parse_time_zone(value) is None:
         raise ValidationError(
-            _("%(value)s is not a time zone name such as America/Mexico_City."),
+            _("%(value)s is not a time zone such as America/Mexico_City or +05:30."),
             params={"value": value},
-        ) from None
+        )
 
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "Words or phrases, one per line, in any language, that mark news about this "
+            "category. The news desk tags articles and stories with them."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +117,8 @@ class Petition(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         CLOSED = "closed", _("Closed")
+        # A machine draft an editor threw away; kept so its story is never drafted again.
+        DISCARDED = "discarded", _("Discarded")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -110,8 +148,15 @@ class Petition(models.Model):
         max_length=64,
         blank=True,
         validators=[_validate_time_zone],
-        help_text=_("IANA name of the zone the article was published in, e.g. Europe/Madrid."),
+        help_text=_(
+            "The zone the article was published in: a name such as Europe/Madrid, "
+            "or a UTC offset such as +05:30."
+        ),
     )
+    # Who wrote the draft: "" for a person, "offline" or "llm:<model>" for the news desk,
+    # and, when the LLM draft was refused, why (shown to reviewers).
+    drafter = models.CharField(_("drafted by"), max_length=120, blank=True, editable=False)
+    draft_note = models.TextField(_("drafting note"), blank=True, editable=False)
 
     signature_goal = models.PositiveIntegerField(_("signature goal"), default=1000)
     # Folded in from confirmed signatures by petitions.counts; never written by hand.
@@ -163,11 +208,8 @@ class Petition(models.Model):
         """The article's publication time in the zone it was published in."""
         if self.related_published_at is None:
             return None
-        zone = self.related_time_zone or "UTC"
-        try:
-            return self.related_published_at.astimezone(zoneinfo.ZoneInfo(zone))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return self.related_published_at
+        zone = parse_time_zone(self.related_time_zone or "UTC")
+        return self.related_published_at.astimezone(zone) if zone else self.related_published_at
 
 
 class Demand(models.Model):

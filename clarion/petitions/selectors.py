@@ -60,6 +60,7 @@ def petition_for_page(slug: str, *, include_drafts: bool = False) -> Petition | 
     qs = Petition.objects.all() if include_drafts else public_petitions()
     return (
         with_card_data(qs)
+        .select_related("story")
         .prefetch_related(Prefetch("demands", queryset=Demand.objects.order_by("position", "id")))
         .filter(slug=slug)
         .first()

@@ -1,9 +1,10 @@
-"""clarion ingest --once: poll every active feed once and report."""
+"""clarion ingest --once: poll every active feed once, draft from new stories, report."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from clarion.drafting.services import draft_pending_stories
 from clarion.news.models import Feed
 from clarion.news.services import feed_poll
 
@@ -30,4 +31,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{feed.url}: not modified")
             else:
                 self.stdout.write(f"{feed.url}: {result.new} new, {result.seen} already known")
-        self.stdout.write(self.style.SUCCESS(f"{total} new articles."))
+        drafted = draft_pending_stories(limit=1000)
+        self.stdout.write(
+            self.style.SUCCESS(f"{total} new articles; {len(drafted)} petition drafts written.")
+        )

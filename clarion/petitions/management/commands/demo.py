@@ -1,4 +1,4 @@
-"""clarion demo: load the demo petitions, categories and signatures."""
+"""clarion demo: load the demo petitions, categories and signatures, and the demo news."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from clarion.drafting.services import draft_pending_stories
+from clarion.news.demo_feeds import load_demo_feeds
 from clarion.petitions import search
 from clarion.petitions.counts import refresh_counts
 from clarion.petitions.models import Category, Demand, Petition, Signature, Target
@@ -39,6 +41,14 @@ class Command(BaseCommand):
         created, signatures = load(content, random.Random(seed))
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {created} demo petitions and {signatures} signatures.")
+        )
+        # The news desk's demo: bundled feeds become articles, stories and drafts.
+        articles = load_demo_feeds()
+        drafts = draft_pending_stories(limit=1000)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Ingested {articles} demo articles; wrote {len(drafts)} petition drafts."
+            )
         )
 
 

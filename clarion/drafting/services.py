@@ -1,0 +1,202 @@
+"""From stories to petition drafts, and the review actions on those drafts."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clarion.drafting.guidance import Guidance
+from clarion.drafting.models import DraftingSettings
+from clarion.drafting.offline import offline_draft
+from clarion.drafting.proposal import CoverageItem, DraftProposal, StoryBrief
+from clarion.news.models import Article, Story
+from clarion.petitions import services as petition_services
+from clarion.petitions.models import CONTENT_LANGUAGES, Demand, Petition, Target, offset_name
+
+logger = logging.getLogger("clarion.drafting")
+
+# The LLM reads at most this many articles of a story; the earliest carry the event.
+BRIEF_ARTICLES = 8
+_LANGUAGES = {code for code, _name in CONTENT_LANGUAGES}
+
+
+def story_brief(story: Story) -> StoryBrief:
+    articles = list(
+        Article.objects.filter(story=story).order_by("published_at", "id")[:BRIEF_ARTICLES]
+    )
+    return StoryBrief(
+        articles=[
+            CoverageItem(
+                headline=a.headline,
+                outlet=a.outlet_name,
+                url=a.url,
+                published_at=a.published_local,
+                summary=a.summary,
+                text=a.text,
+                language=a.language,
+            )
+            for a in articles
+        ],
+        categories=list(story.categories.order_by("name").values_list("slug", "name")),
+        countries=[str(code) for code in story.countries],
+        language=story.language if story.language in _LANGUAGES else "en",
+    )
+
+
+def propose(brief: StoryBrief, guidance: Guidance) -> DraftProposal:
+    """The LLM's draft when one is configured and its answer holds; else the offline one."""
+    if not settings.CLARION_LLM_URL:
+        return offline_draft(brief, guidance)
+    from clarion.drafting.llm import LLMConfig, LLMDraftError, llm_draft
+
+    config = LLMConfig(
+        url=settings.CLARION_LLM_URL,
+        model=settings.CLARION_LLM_MODEL,
+        api_key=settings.CLARION_LLM_API_KEY,
+        timeout=float(settings.CLARION_LLM_TIMEOUT),
+    )
+    try:
+        proposal = llm_draft(brief, guidance=guidance.text, config=config)
+        _enforce(proposal, guidance)
+    except LLMDraftError as exc:
+        logger.warning("LLM draft not used, falling back to the offline drafter: %s", exc)
+        fallback = offline_draft(brief, guidance)
+        fallback.note = f"The LLM draft was not used: {exc}"
+        return fallback
+    return proposal
+
+
+def _enforce(proposal: DraftProposal, guidance: Guidance) -> None:
+    """Hold an LLM draft to the guidance rules the offline drafter obeys by construction."""
+    from clarion.drafting.llm import LLMDraftError
+
+    texts = [proposal.title, proposal.goal, proposal.narrative, *proposal.demands]
+    for text in texts:
+        avoided = guidance.avoided_in(text)
+        if avoided:
+            raise LLMDraftError(f"the draft used “{avoided}”, which the guidance avoids")
+    for demand in guidance.always_demand:
+        if demand not in proposal.demands and len(proposal.demands) < 6:
+            proposal.demands.append(demand)
+    if guidance.closing and guidance.closing not in proposal.narrative:
+        proposal.narrative = f"{proposal.narrative.rstrip()}\n\n{guidance.closing}"
+
+
+def stories_awaiting_draft(threshold: int) -> QuerySet[Story]:
+    return Story.objects.filter(
+        draft_claimed_at__isnull=True, outlet_count__gte=max(1, threshold)
+    ).order_by("first_published_at", "id")
+
+
+def draft_pending_stories(limit: int = 10) -> list[Petition]:
+    """Draft the stories that have enough coverage and no draft yet."""
+    options = DraftingSettings.load()
+    if not options.enabled:
+        return []
+    guidance = Guidance.parse(options.guidance)
+    drafted = []
+    for story in stories_awaiting_draft(options.threshold)[:limit]:
+        petition = draft_story(story, guidance)
+        if petition is not None:
+            drafted.append(petition)
+    return drafted
+
+
+def draft_story(story: Story, guidance: Guidance) -> Petition | None:
+    """Draft one story, once: a story that is already claimed is left alone."""
+    # The claim commits on its own, before the (possibly slow) LLM call, so no
+    # database lock is held while waiting and a second worker skips this story.
+    claimed = Story.objects.filter(pk=story.pk, draft_claimed_at__isnull=True).update(
+        draft_claimed_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    try:
+        proposal = propose(story_brief(story), guidance)
+        with transaction.atomic():
+            petition = _create_petition(story, proposal, guidance)
+            if settings.CLARION_AUTOPUBLISH:
+                petition_services.petition_publish(petition)
+            petition_services.petition_reindex(petition)
+    except Exception:
+        # Nothing was written; give the story back so the next round tries again.
+        Story.objects.filter(pk=story.pk).update(draft_claimed_at=None)
+        logger.exception("drafting story %s failed", story.pk)
+        raise
+    logger.info("drafted petition %s from story %s (%s)", petition.slug, story.pk, proposal.drafter)
+    return petition
+
+
+def _create_petition(story: Story, proposal: DraftProposal, guidance: Guidance) -> Petition:
+    lead = Article.objects.filter(story=story).order_by("published_at", "id").first()
+    petition = Petition.objects.create(
+        title=proposal.title,
+        slug=_unique_slug(proposal.title),
+        goal=proposal.goal,
+        narrative=proposal.narrative,
+        language=proposal.language if proposal.language in _LANGUAGES else "en",
+        countries=proposal.countries,
+        signature_goal=guidance.signature_goal or 1000,
+        related_headline=lead.headline[:300] if lead else "",
+        related_outlet=lead.outlet_name[:120] if lead else "",
+        related_url=lead.url if lead and len(lead.url) <= 500 else "",
+        related_published_at=lead.published_at if lead else None,
+        related_time_zone=offset_name(lead.published_offset_minutes) if lead else "",
+        drafter=proposal.drafter[:120],
+        draft_note=proposal.note,
+    )
+    Demand.objects.bulk_create(
+        [Demand(petition=petition, position=i, text=t) for i, t in enumerate(proposal.demands)]
+    )
+    targets = []
+    for proposed in proposal.targets:
+        target, _created = Target.objects.get_or_create(
+            name=proposed.name[:200],
+            country=proposed.country,
+            defaults={"kind": proposed.kind},
+        )
+        targets.append(target)
+    petition.targets.set(targets)
+    petition.categories.set(story.categories.filter(slug__in=proposal.categories))
+    Story.objects.filter(pk=story.pk).update(petition=petition)
+    return petition
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:80].rsplit("-", 1)[0] if len(slugify(title)) > 80 else slugify(title)
+    base = base or "petition"
+    slug, n = base, 2
+    while Petition.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# Review ----------------------------------------------------------------------------
+
+
+def draft_publish(petition: Petition) -> Petition:
+    return petition_services.petition_publish(petition)
+
+
+def draft_discard(petition: Petition) -> Petition:
+    """Throw a draft away. It stays linked to its story so that story is never redrafted."""
+    if petition.status != Petition.Status.DRAFT:
+        raise ValueError("Only a draft can be discarded.")
+    Petition.objects.filter(pk=petition.pk, status=Petition.Status.DRAFT).update(
+        status=Petition.Status.DISCARDED, updated_at=timezone.now()
+    )
+    petition.refresh_from_db(fields=["status", "updated_at"])
+    return petition
+
+
+def drafts_awaiting_review() -> QuerySet[Petition]:
+    return (
+        Petition.objects.filter(status=Petition.Status.DRAFT)
+        .exclude(drafter="")
+        .order_by(F("created_at").desc())
+    )

@@ -1,0 +1,72 @@
+"""The worker: periodic jobs that poll feeds, draft, send mail, and survive failures."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from clarion.core.worker import Job, Worker
+from clarion.delivery.models import OutboxMessage
+from clarion.delivery.services import outbox_enqueue
+from clarion.news.models import Article, Story
+from clarion.news.services import feed_add
+from clarion.petitions.models import Petition
+
+pytestmark = pytest.mark.django_db
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Tagus Post</title><link>https://taguspost.example/</link>
+<description>News</description>
+<item><title>Lisbon approves a second cruise terminal over residents' objections</title>
+<link>https://taguspost.example/2026/11/terminal</link>
+<pubDate>Tue, 17 Nov 2026 10:00:00 +0000</pubDate>
+<description>The Port Authority of Lisbon approved a second cruise terminal on Tuesday, despite
+objections from residents of Alfama who say the ships already foul the air. Monitors
+recorded nitrogen dioxide above the legal limit on 41 days last year, according to the city
+environment office. Residents asked the City Council of Lisbon to cap daily dockings.
+</description></item></channel></rss>"""
+
+
+def test_one_round_polls_due_feeds_drafts_and_sends_mail(feed_server, capsys):
+    feed_add(feed_server.add("/feed.xml", body=FEED.encode()))
+    outbox_enqueue(key="t-1", to="reader@example.org", subject="Hello", body="Hi.")
+    call_command("worker", "--once")
+    out = capsys.readouterr().out
+    assert "feeds: 1" in out and "drafts: 1" in out and "outbox: 1" in out
+    assert Article.objects.count() == 1
+    story = Story.objects.get()
+    assert story.petition.status == Petition.Status.DRAFT
+    assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+    # A second round finds nothing new to do: the feed is not due, the story is drafted.
+    call_command("worker", "--once")
+    assert Petition.objects.filter(drafter="offline").count() == 1
+
+
+def test_a_failing_job_does_not_stop_the_others():
+    ran = []
+
+    def broken() -> int:
+        raise RuntimeError("database went away")
+
+    def fine() -> int:
+        ran.append(True)
+        return 1
+
+    worker = Worker([Job("broken", broken, 1), Job("fine", fine, 1)], tick=1)
+    assert worker.run_round() == {"fine": 1}
+    assert ran == [True]
+
+
+def test_it_runs_a_job_only_when_its_interval_has_passed():
+    calls = []
+    worker = Worker([Job("hourly", lambda: calls.append(1) or 1, 3600)], tick=1)
+    worker.run_round()
+    worker.run_round()
+    assert calls == [1]
+
+
+def test_it_stops_cleanly_when_asked():
+    worker = Worker([], tick=1)
+    worker.jobs = [Job("stopper", lambda: worker.stop() or 0, 0)]
+    worker.run_forever()  # returns instead of looping forever
+    assert worker.stopping
