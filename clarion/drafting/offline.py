@@ -51,7 +51,9 @@ _ES_KINDS = (
 _EN_KIND_FIRST = re.compile(
     rf"\b(?:{_EN_KINDS})\s+(?:of|for)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|of\s+|for\s+)?{_CAP})*"
 )
-_EN_KIND_LAST = re.compile(rf"\b(?:{_CAP}\s+){{1,4}}(?:{_EN_KINDS})\b")
+# "Environmental Protection Agency"; not "Chile's Ministry of ...", which the form
+# above reads whole.
+_EN_KIND_LAST = re.compile(rf"\b(?:{_CAP}\s+){{1,4}}(?:{_EN_KINDS})\b(?!\s+(?:of|for)\b)")
 _ES_KIND_FIRST = re.compile(
     rf"\b(?:{_ES_KINDS})\s+(?:de|del|para)\s+(?:la\s+|las\s+|los\s+|el\s+)?{_CAP}"
     rf"(?:\s+(?:y\s+|e\s+|de\s+|del\s+)?{_CAP})*"
@@ -123,7 +125,8 @@ def _targets(brief: StoryBrief, country: str) -> list[TargetProposal]:
 
 def _clean_body(raw: str) -> str:
     parts = raw.split()
-    while parts and parts[0] in _LEADING_NOISE:
+    # Leading articles and possessives ("Chile's") are not part of the body's name.
+    while parts and (parts[0] in _LEADING_NOISE or re.search(r"['’]s$", parts[0])):
         parts.pop(0)
     # "of the Ministry" leftovers and trailing connectors are not part of the name.
     while parts and parts[-1].lower() in {"and", "of", "for", "the", "y", "de", "del", "e"}:

@@ -1,0 +1,242 @@
+"""The LLM drafter: asks an OpenAI-compatible chat endpoint for a JSON draft.
+
+Any failure raises LLMDraftError with a short reason for the operator; the caller
+falls back to the offline drafter and keeps that reason on the draft. The answer is
+validated, never repaired: a text over its limit is refused rather than cut.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from clarion.drafting.proposal import (
+    DEMAND_MAX,
+    DEMANDS_MAX,
+    DEMANDS_MIN,
+    GOAL_MAX,
+    NARRATIVE_MAX,
+    TARGETS_MAX,
+    TITLE_MAX,
+    DraftProposal,
+    StoryBrief,
+    TargetProposal,
+)
+
+ARTICLE_CHARS = 3000
+TOTAL_CHARS = 12000
+_REFUSAL = re.compile(r"\b(I can(?:'|’)?t|I cannot|I'm sorry|I am sorry|unable to help)\b", re.I)
+
+
+class LLMDraftError(Exception):
+    """Why the LLM draft could not be used; str(exc) is a short reason for the operator."""
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    url: str
+    model: str
+    api_key: str = ""
+    timeout: float = 60.0
+
+    @property
+    def endpoint(self) -> str:
+        base = self.url.rstrip("/")
+        return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
+
+
+def _text(limit: int):
+    return Field(min_length=1, max_length=limit)
+
+
+class TargetSchema(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    name: str = _text(200)
+    kind: Literal["person", "office", "body"]
+    country: str = Field(default="", pattern=r"^([A-Za-z]{2})?$")
+
+
+class DraftSchema(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    title: str = _text(TITLE_MAX)
+    goal: str = _text(GOAL_MAX)
+    narrative: str = _text(NARRATIVE_MAX)
+    demands: list[str] = Field(min_length=DEMANDS_MIN, max_length=DEMANDS_MAX)
+    targets: list[TargetSchema] = Field(min_length=1, max_length=TARGETS_MAX)
+    categories: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+
+    @field_validator("demands")
+    @classmethod
+    def _demands_fit(cls, value: list[str]) -> list[str]:
+        cleaned = [item.strip() for item in value]
+        if any(not item or len(item) > DEMAND_MAX for item in cleaned):
+            raise ValueError(f"each demand must be 1 to {DEMAND_MAX} characters")
+        return cleaned
+
+    @field_validator("countries")
+    @classmethod
+    def _iso_codes(cls, value: list[str]) -> list[str]:
+        codes = [item.strip().upper() for item in value]
+        if any(not re.fullmatch(r"[A-Z]{2}", code) for code in codes):
+            raise ValueError("countries must be ISO 3166-1 alpha-2 codes such as MX")
+        return codes
+
+
+def _excerpt(text: str, limit: int) -> str:
+    """Whole sentences up to limit characters: the model is never shown a cut sentence."""
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        if len(kept) + len(sentence) + 1 > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept
+
+
+def build_messages(brief: StoryBrief, guidance: str) -> list[dict[str, str]]:
+    schema = json.dumps(DraftSchema.model_json_schema(), ensure_ascii=False)
+    system = (
+        "You draft petitions for a civic advocacy site from news coverage. Use only facts "
+        'the articles state, and attribute each one to its outlet ("According to <outlet>, '
+        '..."). Address the offices and bodies responsible, with their ISO country code. '
+        f"Write in the language with code '{brief.language}'. Answer with one JSON object "
+        f"and nothing else, matching this JSON schema: {schema}. Limits: title at most "
+        f"{TITLE_MAX} characters, goal at most {GOAL_MAX}, narrative (Markdown) at most "
+        f"{NARRATIVE_MAX}, {DEMANDS_MIN} to {DEMANDS_MAX} demands of at most {DEMAND_MAX} "
+        "characters each. Never cut a sentence to fit: write shorter ones.\n\n"
+        f"Editorial guidance from the site's editors:\n{guidance.strip() or '(none)'}"
+    )
+    parts, budget = [], TOTAL_CHARS
+    for n, article in enumerate(brief.articles, 1):
+        body = _excerpt(article.text or article.summary, min(ARTICLE_CHARS, budget))
+        budget -= len(body)
+        parts.append(
+            f"Article {n}\nOutlet: {article.outlet}\nHeadline: {article.headline}\n"
+            f"Published: {article.published_at.isoformat()}\nURL: {article.url}\n"
+            f"Summary: {article.summary}\nText: {body}"
+        )
+    categories = ", ".join(f"{slug} ({name})" for slug, name in brief.categories) or "none"
+    user = (
+        "\n\n".join(parts)
+        + f"\n\nChoose categories only among these slugs: {categories}."
+        + f"\nCountries the coverage is about: {', '.join(brief.countries) or 'unknown'}."
+    )
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _post(config: LLMConfig, payload: dict) -> dict:
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if config.api_key:
+        headers["Authorization"] = f"Bearer {config.api_key}"
+    request = urllib.request.Request(  # noqa: S310 - the operator configures the URL
+        config.endpoint, data=json.dumps(payload).encode(), headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=config.timeout) as response:  # noqa: S310
+            raw = response.read(2_000_000)
+    except urllib.error.HTTPError as exc:
+        body = exc.read(200).decode("utf-8", "replace")
+        raise LLMDraftError(f"the endpoint answered HTTP {exc.code}: {body}") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError | socket.timeout):
+            raise LLMDraftError(f"timed out after {config.timeout:g} s") from None
+        raise LLMDraftError(f"could not connect: {exc.reason}") from None
+    except TimeoutError:
+        raise LLMDraftError(f"timed out after {config.timeout:g} s") from None
+    except OSError as exc:
+        raise LLMDraftError(f"network error: {exc}") from None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise LLMDraftError("the endpoint's answer is not JSON") from None
+
+
+def _content(answer: dict) -> str:
+    try:
+        choice = answer["choices"][0]
+        message = choice["message"]
+    except (KeyError, IndexError, TypeError):
+        raise LLMDraftError("the answer has no choices[0].message") from None
+    if message.get("refusal"):
+        raise LLMDraftError(f"the model refused: {str(message['refusal'])[:200]}")
+    if choice.get("finish_reason") == "content_filter":
+        raise LLMDraftError("the model's content filter stopped the answer")
+    if choice.get("finish_reason") == "length":
+        raise LLMDraftError("the answer was cut off at the model's length limit")
+    content = message.get("content")
+    if not isinstance(content, str) or not content.strip():
+        raise LLMDraftError("the answer is empty")
+    return content
+
+
+def _first_object(content: str) -> str:
+    """The first balanced {...} in the text: models like to add fences or a preamble."""
+    start = content.find("{")
+    if start < 0:
+        return ""
+    depth, in_string, escaped = 0, False, False
+    for index in range(start, len(content)):
+        char = content[index]
+        if in_string:
+            escaped = char == "\\" and not escaped
+            if char == '"' and not escaped:
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return content[start : index + 1]
+    return content[start:]  # unbalanced: let the JSON parser say what is wrong
+
+
+def parse_reply(content: str, brief: StoryBrief, model: str) -> DraftProposal:
+    candidate = _first_object(content)
+    if not candidate:
+        if _REFUSAL.search(content):
+            raise LLMDraftError(f"the model refused: {content.strip()[:200]}")
+        raise LLMDraftError("the answer holds no JSON object")
+    try:
+        data = json.loads(candidate)
+    except ValueError as exc:
+        raise LLMDraftError(f"the answer is not valid JSON ({exc.msg})") from None
+    try:
+        draft = DraftSchema.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'draft'}: {error['msg']}"
+            for error in exc.errors()[:3]
+        )
+        raise LLMDraftError(f"the draft does not fit the schema: {problems}") from None
+    known = {slug for slug, _name in brief.categories}
+    return DraftProposal(
+        title=draft.title,
+        goal=draft.goal,
+        narrative=draft.narrative,
+        demands=draft.demands,
+        targets=[TargetProposal(t.name, t.kind, t.country.upper()) for t in draft.targets],
+        categories=[slug for slug in draft.categories if slug in known],
+        countries=draft.countries,
+        language=brief.language,
+        drafter=f"llm:{model}",
+    )
+
+
+def llm_draft(brief: StoryBrief, *, guidance: str, config: LLMConfig) -> DraftProposal:
+    payload = {
+        "model": config.model,
+        "messages": build_messages(brief, guidance),
+        "temperature": 0.2,
+        "response_format": {"type": "json_object"},
+    }
+    return parse_reply(_content(_post(config, payload)), brief, config.model)
