@@ -75,7 +75,7 @@ def offline_draft(brief: StoryBrief, guidance: Guidance) -> DraftProposal:
     lead = brief.articles[0]
     country = brief.countries[0] if brief.countries else ""
     targets = _targets(brief, country) or [_fallback_target(phrases, country)]
-    who = _join([t.name for t in targets[:2]], phrases.and_word)
+    who = _join([phrases.addressee(t.name) for t in targets[:2]], phrases.and_word)
     facts = _facts(brief, guidance, phrases)
     return DraftProposal(
         title=_title(phrases, targets[0].name, lead.headline),

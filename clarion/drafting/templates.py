@@ -10,6 +10,20 @@ from dataclasses import dataclass
 
 DEMANDS_WANTED = 5
 
+# Bodies that take "the" in English, and their gender in Spanish ("al Ministerio",
+# "a la Secretaría").
+_EN_KINDS = frozenset(
+    "Ministry Department Secretariat Office Agency Authority Commission Council Parliament "
+    "Assembly Senate Congress Board Inspectorate Regulator Executive Government".split()
+)
+_ES_MASCULINE = frozenset(
+    "Ministerio Departamento Ayuntamiento Gobierno Congreso Senado Parlamento Instituto".split()
+)
+_ES_FEMININE = frozenset(
+    "Secretaría Consejería Agencia Autoridad Comisión Alcaldía Gobernación Asamblea "
+    "Defensoría Superintendencia".split()
+)
+
 
 @dataclass(frozen=True)
 class Phrases:
@@ -31,12 +45,27 @@ class Phrases:
     category_demands: dict[str, tuple[str, ...]]
     general_demands: tuple[str, ...]
 
+    def addressee(self, name: str) -> str:
+        """The name as the object of "call on" / "pedimos a": with its article."""
+        first = name.split()[0] if name else ""
+        if self.language == "es":
+            if name.startswith("el "):
+                return f"al {name[3:]}"
+            if first in _ES_FEMININE:
+                return f"a la {name}"
+            if first in _ES_MASCULINE:
+                return f"al {name}"
+            return f"a {name}"
+        return f"the {name}" if first in _EN_KINDS else name
+
     def government_of(self, country: str) -> str:
         return self.government.format(country=country)
 
     def titles(self, target: str, headline: str) -> Iterator[str]:
         for form in self.title_forms:
-            yield form.format(target=target, headline=headline.rstrip("."))
+            yield form.format(
+                target=target, to=self.addressee(target), headline=headline.rstrip(".")
+            )
 
     def goals(self, who: str, outlets: str, place: str) -> Iterator[str]:
         where = self.where(place)
@@ -104,7 +133,7 @@ ENGLISH = Phrases(
     government="the government of {country}",
     title_forms=(
         "{target}: act now on “{headline}”",
-        "Call on {target} to act now",
+        "Call on {to} to act now",
     ),
     goal_forms=(
         "We call on {who} to answer in public what {outlets} reported{where}, "
@@ -233,13 +262,13 @@ SPANISH = Phrases(
     government="el Gobierno de {country}",
     title_forms=(
         "{target}: actúe ya ante «{headline}»",
-        "Pedimos a {target} que actúe ya",
+        "Pedimos {to} que actúe ya",
     ),
     goal_forms=(
-        "Pedimos a {who} que responda en público a lo que informaron {outlets}{where}, "
+        "Pedimos {who} que responda en público a lo que informaron {outlets}{where}, "
         "que explique las decisiones tomadas hasta ahora y que atienda las demandas que "
         "siguen.",
-        "Pedimos a {who} que responda en público a estas informaciones y atienda las "
+        "Pedimos {who} que responda en público a estas informaciones y atienda las "
         "demandas que siguen.",
     ),
     opening_one="El {date}, {outlet} informó: «{headline}».",

@@ -11,6 +11,7 @@ on how much news arrived recently, not on how much is stored.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from clarion.news.models import StoryTerm
 from clarion.news.textnorm import words
 
 WINDOW = timedelta(days=4)
-MAX_TERMS = 20
+MAX_TERMS = 30
 STEM = 7
 HEADLINE_WEIGHT = 3
 TEXT_CHARS = 2500
@@ -102,6 +103,9 @@ _NEWS_WORDS = frozenset(
 _STOP = frozenset().union(*STOPWORDS.values(), _NEWS_WORDS) if STOPWORDS else _NEWS_WORDS
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def _is_year(word: str) -> bool:
     return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")
 
@@ -109,6 +113,7 @@ def _is_year(word: str) -> bool:
 def _stems(text: str) -> list[str]:
     stems = []
     for word in words(text):
+        word = _POSSESSIVE.sub("", word)
         if word.isdigit():
             if len(word) >= 2 and not _is_year(word):
                 stems.append(word)
@@ -117,9 +122,15 @@ def _stems(text: str) -> list[str]:
     return stems
 
 
-def article_terms(headline: str, text: str) -> dict[str, int]:
-    """The article's MAX_TERMS heaviest stems, with their weights."""
+def article_terms(headline: str, text: str, countries: list[str] | None = None) -> dict[str, int]:
+    """The article's MAX_TERMS heaviest stems, with their weights.
+
+    The countries the article is about join as terms of their own ("@CL"), so "Kenyan"
+    and "Kenya", or an English and a Spanish report on Valparaíso, meet.
+    """
     weights: Counter[str] = Counter()
+    for code in (countries or [])[:2]:
+        weights[f"@{code}"] += HEADLINE_WEIGHT
     for stem in _stems(headline):
         weights[stem] += HEADLINE_WEIGHT
     for stem in _stems(text[:TEXT_CHARS]):

@@ -85,7 +85,7 @@ def _ingest_one(
     now = timezone.now()
     published = item.published_at
     tags = tag_article(taxonomy, item.headline, text)
-    terms = article_terms(item.headline, text)
+    terms = article_terms(item.headline, text, tags.countries)
     try:
         with transaction.atomic():
             article = Article.objects.create(
