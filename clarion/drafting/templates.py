@@ -13,15 +13,51 @@ DEMANDS_WANTED = 5
 # Bodies that take "the" in English, and their gender in Spanish ("al Ministerio",
 # "a la Secretaría").
 _EN_KINDS = frozenset(
-    "Ministry Department Secretariat Office Agency Authority Commission Council Parliament "
-    "Assembly Senate Congress Board Inspectorate Regulator Executive Government".split()
+    [
+        "Ministry",
+        "Department",
+        "Secretariat",
+        "Office",
+        "Agency",
+        "Authority",
+        "Commission",
+        "Council",
+        "Parliament",
+        "Assembly",
+        "Senate",
+        "Congress",
+        "Board",
+        "Inspectorate",
+        "Regulator",
+        "Executive",
+        "Government",
+    ]
 )
 _ES_MASCULINE = frozenset(
-    "Ministerio Departamento Ayuntamiento Gobierno Congreso Senado Parlamento Instituto".split()
+    [
+        "Ministerio",
+        "Departamento",
+        "Ayuntamiento",
+        "Gobierno",
+        "Congreso",
+        "Senado",
+        "Parlamento",
+        "Instituto",
+    ]
 )
 _ES_FEMININE = frozenset(
-    "Secretaría Consejería Agencia Autoridad Comisión Alcaldía Gobernación Asamblea "
-    "Defensoría Superintendencia".split()
+    [
+        "Secretaría",
+        "Consejería",
+        "Agencia",
+        "Autoridad",
+        "Comisión",
+        "Alcaldía",
+        "Gobernación",
+        "Asamblea",
+        "Defensoría",
+        "Superintendencia",
+    ]
 )
 
 

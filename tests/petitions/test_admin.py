@@ -424,10 +424,10 @@ def test_it_closes_a_published_petition_in_the_form(staff_client, petition):
 
 def test_it_creates_a_category_with_its_slug(staff_client, db):
     response = staff_client.post(
-        f"{CATEGORIES}add/", {"name": "Transport", "slug": "transport", "description": ""}
+        f"{CATEGORIES}add/", {"name": "Night buses", "slug": "night-buses", "description": ""}
     )
     assert response.status_code == 302
-    assert Category.objects.filter(slug="transport").exists()
+    assert Category.objects.filter(slug="night-buses").exists()
 
 
 # --- deleting ------------------------------------------------------------------------

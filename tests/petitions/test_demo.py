@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from clarion.news.models import Article, Story
 from clarion.petitions.models import Petition, Signature
 from clarion.petitions.selectors import trending
 
@@ -17,7 +18,8 @@ CONTENT = Path(__file__).resolve().parents[2] / "clarion/petitions/demo/petition
 def test_demo_fills_every_page_with_something(client):
     call_command("demo")
     data = json.loads(CONTENT.read_text())
-    assert Petition.objects.count() == len(data["petitions"]) >= 10
+    written = Petition.objects.exclude(drafter="offline")
+    assert written.count() == len(data["petitions"]) >= 10
     assert Petition.objects.filter(status="published").count() >= 8
     assert Petition.objects.filter(status="closed").exists()
     # Counts equal the confirmed signatures they summarise.
@@ -30,6 +32,21 @@ def test_demo_fills_every_page_with_something(client):
     assert home.count('class="card"') >= 10
     assert client.get("/search/", {"q": "water"}).context["results"].total >= 1
     assert client.get("/categories/housing/").context["page"].object_list
+
+
+def test_demo_news_shows_articles_stories_and_drafts(client):
+    call_command("demo")
+    assert Article.objects.count() >= 10
+    covered = Story.objects.filter(outlet_count__gte=2)
+    assert covered.count() >= 3, "coverage from several outlets joins one story"
+    assert (
+        Petition.objects.filter(drafter="offline", status="draft").count() == Story.objects.count()
+    )
+    story = covered.first()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert all(a.headline in page for a in story.articles.all())
+    assert client.get("/news/").status_code == 200
+    assert client.get(story.articles.first().get_absolute_url()).status_code == 200
 
 
 def test_demo_loads_once(client):

@@ -1,0 +1,200 @@
+"""/api/v1/articles and /api/v1/stories: what the news desk has read and grouped."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from clarion.api.news_schemas import (
+    ArticleDetailOut,
+    ArticlePage,
+    StoryOut,
+    StoryPage,
+)
+from clarion.api.schemas import ErrorOut, ValidationErrorOut
+from clarion.news.models import Article, Story
+from clarion.petitions.models import Petition
+
+articles_router = Router(tags=["articles"])
+stories_router = Router(tags=["stories"])
+
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
+_PUBLIC = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
+
+
+class ArticleFilters(Schema):
+    category: str | None = None
+    country: str | None = None
+    story: int | None = None
+    language: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+class StoryFilters(Schema):
+    category: str | None = None
+    country: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.CLARION_BASE_URL}{path}"
+
+
+def _check(page: int, per_page: int, country: str | None) -> None:
+    if page < 1 or not 1 <= per_page <= 100:
+        raise HttpError(400, "page must be 1 or more and per_page between 1 and 100.")
+    if country is not None and not _COUNTRY_CODE.fullmatch(country):
+        raise HttpError(400, "country must be a two-letter ISO 3166-1 code, such as MX.")
+
+
+def _paginate(request: HttpRequest, qs: QuerySet, page: int, per_page: int, render) -> dict:
+    total = qs.count()
+    pages = max(1, -(-total // per_page))
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params["page"] = str(number)
+        return _absolute(f"{request.path}?{urlencode(sorted(params.items()))}")
+
+    offset = (page - 1) * per_page
+    return {
+        "count": total,
+        "page": page,
+        "pages": pages,
+        "per_page": per_page,
+        "next": link(page + 1) if page < pages else None,
+        "previous": link(page - 1) if page > 1 else None,
+        "results": [render(item) for item in qs[offset : offset + per_page]],
+    }
+
+
+def _categories(item: Article | Story) -> list[dict]:
+    return [{"slug": c.slug, "name": c.name} for c in item.categories.all()]
+
+
+def article_to_dict(article: Article, *, with_text: bool = False) -> dict:
+    data = {
+        "id": article.pk,
+        "url": _absolute(article.get_absolute_url()),
+        "original_url": article.url,
+        "headline": article.headline,
+        "outlet": {"name": article.outlet_name, "domain": article.outlet_domain},
+        "author": article.author,
+        "published_at": article.published_local,
+        "published_is_fetch_time": article.published_is_fetch_time,
+        "language": article.language,
+        "summary": article.summary,
+        "categories": _categories(article),
+        "countries": [str(code) for code in article.countries],
+        "story": article.story_id,
+    }
+    if with_text:
+        data["text"] = article.text
+    return data
+
+
+def story_to_dict(story: Story, *, staff: bool) -> dict:
+    petition = story.petition
+    visible = petition is not None and (
+        petition.status in _PUBLIC or (staff and petition.status == Petition.Status.DRAFT)
+    )
+    return {
+        "id": story.pk,
+        "url": _absolute(story.get_absolute_url()),
+        "title": story.title,
+        "language": story.language,
+        "article_count": story.article_count,
+        "outlet_count": story.outlet_count,
+        "first_published_at": story.first_published_at,
+        "last_published_at": story.last_published_at,
+        "categories": _categories(story),
+        "countries": [str(code) for code in story.countries],
+        "articles": [
+            {
+                "id": a.pk,
+                "headline": a.headline,
+                "outlet": a.outlet_name,
+                "url": a.url,
+                "published_at": a.published_local,
+            }
+            for a in story.articles.all()
+        ],
+        "petition": petition.slug if visible else None,
+    }
+
+
+def _articles() -> QuerySet[Article]:
+    return Article.objects.prefetch_related("categories").order_by("-published_at", "-id")
+
+
+def _stories() -> QuerySet[Story]:
+    return (
+        Story.objects.select_related("petition")
+        .prefetch_related(
+            "categories",
+            Prefetch("articles", queryset=Article.objects.order_by("published_at", "id")),
+        )
+        .order_by("-last_published_at", "-id")
+    )
+
+
+@articles_router.get("", response={200: ArticlePage, 400: ErrorOut, 422: ValidationErrorOut})
+def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
+    """Stored articles, newest first; times are given in each outlet's own UTC offset."""
+    _check(filters.page, filters.per_page, filters.country)
+    qs = _articles()
+    if filters.category:
+        qs = qs.filter(categories__slug=filters.category)
+    if filters.country:
+        qs = qs.filter(countries__contains=filters.country.upper())
+    if filters.story is not None:
+        qs = qs.filter(story_id=filters.story)
+    if filters.language:
+        qs = qs.filter(language=filters.language.lower())
+    return _paginate(request, qs.distinct(), filters.page, filters.per_page, article_to_dict)
+
+
+@articles_router.get("/{article_id}", response={200: ArticleDetailOut, 404: ErrorOut})
+def get_article(request: HttpRequest, article_id: int):
+    article = _articles().filter(pk=article_id).first()
+    if article is None:
+        raise HttpError(404, f"No article with id {article_id}.")
+    return article_to_dict(article, with_text=True)
+
+
+@stories_router.get("", response={200: StoryPage, 400: ErrorOut, 422: ValidationErrorOut})
+def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
+    """Stories, most recently covered first, each with its articles and its petition.
+
+    The petition's slug appears once it is published; staff also see drafts.
+    """
+    _check(filters.page, filters.per_page, filters.country)
+    qs = _stories()
+    if filters.category:
+        qs = qs.filter(categories__slug=filters.category)
+    if filters.country:
+        qs = qs.filter(countries__contains=filters.country.upper())
+    staff = request.user.is_staff
+    return _paginate(
+        request,
+        qs.distinct(),
+        filters.page,
+        filters.per_page,
+        lambda story: story_to_dict(story, staff=staff),
+    )
+
+
+@stories_router.get("/{story_id}", response={200: StoryOut, 404: ErrorOut})
+def get_story(request: HttpRequest, story_id: int):
+    story = _stories().filter(pk=story_id).first()
+    if story is None:
+        raise HttpError(404, f"No story with id {story_id}.")
+    return story_to_dict(story, staff=request.user.is_staff)

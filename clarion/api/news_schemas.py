@@ -1,0 +1,80 @@
+"""Shapes of the news desk's API answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+
+
+class CategoryRef(Schema):
+    slug: str
+    name: str
+
+
+class OutletOut(Schema):
+    name: str
+    domain: str
+
+
+class ArticleOut(Schema):
+    id: int
+    url: str
+    original_url: str
+    headline: str
+    outlet: OutletOut
+    author: str
+    published_at: datetime
+    published_is_fetch_time: bool
+    language: str
+    summary: str
+    categories: list[CategoryRef]
+    countries: list[str]
+    story: int | None
+
+
+class ArticleDetailOut(ArticleOut):
+    text: str
+
+
+class ArticlePage(Schema):
+    count: int
+    page: int
+    pages: int
+    per_page: int
+    next: str | None
+    previous: str | None
+    results: list[ArticleOut]
+
+
+class StoryArticleOut(Schema):
+    id: int
+    headline: str
+    outlet: str
+    url: str
+    published_at: datetime
+
+
+class StoryOut(Schema):
+    id: int
+    url: str
+    title: str
+    language: str
+    article_count: int
+    outlet_count: int
+    first_published_at: datetime
+    last_published_at: datetime
+    categories: list[CategoryRef]
+    countries: list[str]
+    articles: list[StoryArticleOut]
+    petition: str | None
+
+
+class StoryPage(Schema):
+    count: int
+    page: int
+    pages: int
+    per_page: int
+    next: str | None
+    previous: str | None
+    results: list[StoryOut]
