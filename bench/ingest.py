@@ -7,6 +7,11 @@ event, from 20 outlets, roughly 1,000 a day, in RSS feeds of 100 items). It prin
 articles per second over the whole run and over the last 1,000 articles (the rate
 once the store holds that many), beside a baseline measured in the same run: parsing
 the same XML alone, without storing anything. The network is left out.
+
+Speed means little if grouping breaks down, so it also scores the stories against the
+events the articles were generated from: purity (the share of articles whose story is
+mostly about their event) and completeness (the share of articles in their event's
+main story).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -36,16 +42,20 @@ TOPICS = [
     "wildfire emissions heatwave",
     "election transparency corruption",
 ]
-SYLLABLES = ["ka", "lo", "mi", "ren", "ta", "vo", "shi", "ped", "ul", "an", "dor", "bez"]
+# Made-up names for places, people and bodies: 24 syllables, four to a name, so that
+# events rarely share a name by chance (real names are far more varied still).
+SYLLABLES = "ka lo mi ren ta vo shi ped ul an dor bez gri fa nu sel mak ti or bu zan ke po hil"
+SYLLABLES = SYLLABLES.split()
 
 
 def _word(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
+    return "".join(rng.choice(SYLLABLES) for _ in range(4)).capitalize()
 
 
 def _events(count: int, rng: random.Random) -> list[dict]:
     return [
         {
+            "id": number,
             "place": _word(rng),
             "body": f"Ministry of {_word(rng)}",
             "names": [_word(rng) for _ in range(4)],
@@ -53,11 +63,12 @@ def _events(count: int, rng: random.Random) -> list[dict]:
             "topic": rng.choice(TOPICS),
             "country": rng.choice(COUNTRIES),
         }
-        for _ in range(count)
+        for number in range(count)
     ]
 
 
 def _article(n: int, event: dict, rng: random.Random, when: datetime) -> dict:
+    # The event's number is in the link, so grouping can be scored against the truth.
     names = " and ".join(rng.sample(event["names"], 2))
     text = (
         f"<p>In {event['place']}, {event['country']}, the {event['body']} said on Monday that "
@@ -68,7 +79,7 @@ def _article(n: int, event: dict, rng: random.Random, when: datetime) -> dict:
     outlet = f"outlet{rng.randrange(20)}.example"
     return {
         "title": f"{event['place']}: {event['topic'].split()[0]} crisis hits {names}",
-        "link": f"https://{outlet}/2026/{n}",
+        "link": f"https://{outlet}/2026/e{event['id']}/{n}",
         "date": format_datetime(when),
         "text": text,
     }
@@ -100,6 +111,23 @@ def _feeds(size: int, seed: int) -> list[bytes]:
             ).encode()
         )
     return feeds
+
+
+def grouping_quality() -> tuple[float, float]:
+    """Purity (share of articles in a story whose main event is theirs) and
+    completeness (share of articles in their event's main story)."""
+    from clarion.news.models import Article
+
+    by_story: dict[int, Counter[str]] = defaultdict(Counter)
+    by_event: dict[str, Counter[int]] = defaultdict(Counter)
+    for url, story_id in Article.objects.values_list("url", "story_id"):
+        event = url.split("/")[-2]
+        by_story[story_id][event] += 1
+        by_event[event][story_id] += 1
+    total = sum(sum(c.values()) for c in by_story.values()) or 1
+    purity = sum(c.most_common(1)[0][1] for c in by_story.values()) / total
+    completeness = sum(c.most_common(1)[0][1] for c in by_event.values()) / total
+    return purity, completeness
 
 
 def _setup(database_url: str | None) -> None:
@@ -149,10 +177,14 @@ def run(size: int) -> None:
         stored += ingest_items(feed, items, extract=False)
     elapsed = time.perf_counter() - started
     tail = (stored - tail_from) / (time.perf_counter() - tail_started)
+    purity, completeness = grouping_quality()
     print(
         f"{size:>7} articles: {stored / elapsed:8.0f}/s overall, {tail:8.0f}/s for the last "
         f"1,000 | baseline, parsing alone: {parse_only:8.0f}/s | stored {stored}, "
-        f"stories {Story.objects.count()}, index rows {StoryTerm.objects.count()}"
+        f"events {max(1, size // 4)}, stories {Story.objects.count()} "
+        f"(purity {purity:.1%}, completeness {completeness:.1%}), "
+        f"index rows {StoryTerm.objects.count()}",
+        flush=True,
     )
 
 

@@ -268,6 +268,8 @@ CLARION_TRUSTED_PROXIES = env_int("CLARION_TRUSTED_PROXIES", 0, minimum=0)
 # Feed polling: seconds before a fetch gives up, and the largest feed read.
 CLARION_FEED_TIMEOUT = env_int("CLARION_FEED_TIMEOUT", 20, minimum=1)
 CLARION_FEED_MAX_BYTES = env_int("CLARION_FEED_MAX_BYTES", 5_000_000, minimum=1024)
+# Items read per poll, newest first: an archive feed of thousands is not all news.
+CLARION_FEED_MAX_ITEMS = env_int("CLARION_FEED_MAX_ITEMS", 200, minimum=1)
 
 # News desk: extract the main text from the article page when a feed carries only a
 # summary (one page fetch per new article, with the same timeout and size cap).

@@ -158,9 +158,16 @@ def outsider(db):
 
 class Route:
     def __init__(
-        self, body: bytes = b"", status: int = 200, headers: dict | None = None, delay: float = 0.0
+        self,
+        body: bytes = b"",
+        status: int = 200,
+        headers: dict | None = None,
+        delay: float = 0.0,
+        trickle: float = 0.0,
     ) -> None:
         self.body, self.status, self.headers, self.delay = body, status, headers or {}, delay
+        # Seconds between 16-byte pieces of the body: a server that answers, slowly.
+        self.trickle = trickle
         self.requests: list[dict[str, str]] = []
 
 
@@ -187,7 +194,16 @@ class FeedServer:
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
-                self.wfile.write(route.body)
+                if not route.trickle:
+                    self.wfile.write(route.body)
+                    return
+                for start in range(0, len(route.body), 16):
+                    try:
+                        self.wfile.write(route.body[start : start + 16])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up, as it should
+                        return
+                    time.sleep(route.trickle)
 
             def log_message(self, *args) -> None:
                 pass

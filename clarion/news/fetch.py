@@ -3,6 +3,7 @@ few redirects."""
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -35,6 +36,19 @@ def _opener() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_LimitedRedirects())
 
 
+def _read(response, limit: int, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(f"feed is larger than {limit} bytes")
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 FEED_TYPES = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"
 PAGE_TYPES = "text/html, application/xhtml+xml;q=0.9"
 
@@ -49,11 +63,13 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked on add
     limit = settings.CLARION_FEED_MAX_BYTES
+    timeout = settings.CLARION_FEED_TIMEOUT
+    # The socket timeout bounds each wait; the deadline bounds the whole fetch, so a
+    # server that trickles a byte at a time can't hold the worker for hours.
+    deadline = time.monotonic() + timeout
     try:
-        with _opener().open(request, timeout=settings.CLARION_FEED_TIMEOUT) as response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise FetchError(f"feed is larger than {limit} bytes")
+        with _opener().open(request, timeout=timeout) as response:
+            body = _read(response, limit, deadline)
             return FetchResult(
                 status=response.status,
                 body=body,
@@ -71,6 +87,6 @@ def fetch(
     except urllib.error.URLError as exc:
         raise FetchError(f"could not connect: {exc.reason}") from None
     except TimeoutError:
-        raise FetchError(f"timed out after {settings.CLARION_FEED_TIMEOUT} s") from None
+        raise FetchError(f"timed out after {timeout} s") from None
     except OSError as exc:
         raise FetchError(f"network error: {exc}") from None

@@ -56,6 +56,24 @@ def _lookup() -> dict[str, tuple[str, bool]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def country_words() -> frozenset[str]:
+    """Folded words of country names and demonyms, in the languages the tagger reads.
+
+    Many events happen in one country, so these words say little about which event a
+    report is about; the country itself is already a term of its own in grouping.
+    """
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    phrases: list[str] = list(data.pop("_aliases"))
+    data.pop("_blocked")
+    for language in ("en", "es", "fr", "de", "pt"):
+        with translation.override(language):
+            phrases.extend(str(name) for _code, name in countries)
+    for entry in data.values():
+        phrases.extend(entry["demonyms_en"] + entry["demonyms_es"])
+    return frozenset(fold(token) for phrase in phrases for token in _TOKEN.findall(phrase))
+
+
 def countries_in(text: str, *, limit: int = 5) -> list[str]:
     """ISO codes of the countries the text mentions, most mentioned first."""
     table = _lookup()

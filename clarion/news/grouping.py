@@ -2,26 +2,34 @@
 
 An article is reduced to its salient terms (headline words weigh more; stop words,
 years and short words are dropped; words are cut to a seven-letter stem so plurals and
-inflections meet). Each story keeps the terms of its coverage in StoryTerm, with the
-time of its latest article. A new article looks up only its own terms among stories
-seen within WINDOW, through the (term, seen_at) index, so the work per article depends
-on how much news arrived recently, not on how much is stored.
+inflections meet). Each story tallies the terms of its coverage in its profile and
+indexes its INDEXED heaviest ones in StoryTerm, with the time of its latest article. A
+new article looks up only its own terms among stories seen within WINDOW, through the
+(term, seen_at) index, so the work per article depends on how much news arrived
+recently, not on how much is stored; joining a story updates the profile and the few
+index rows that change, so it costs the same for the tenth article as for the
+thousandth.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Count
+
+from clarion.news.geo import country_words
 from clarion.news.language import STOPWORDS
-from clarion.news.models import StoryTerm
-from clarion.news.textnorm import words
+from clarion.news.models import Story, StoryTerm
+from clarion.news.textnorm import fold, words
 
 WINDOW = timedelta(days=4)
-MAX_TERMS = 30
+MAX_TERMS = 30  # per article
+INDEXED = 40  # per story, in the lookup index
+PROFILE_TERMS = 200  # per story, tallied
 STEM = 7
 HEADLINE_WEIGHT = 3
 TEXT_CHARS = 2500
@@ -29,6 +37,13 @@ TEXT_CHARS = 2500
 # MIN_SHARED distinct terms, to take the article.
 MIN_SCORE = 0.3
 MIN_SHARED = 3
+# A term carried by more recent stories than this (at least COMMON_MIN, else this
+# share of them) is too common to tell events apart.
+COMMON_SHARE = 0.05
+COMMON_MIN = 25
+# A story in another language must share this much of the article's language-neutral
+# terms (names, figures, countries), a name among them, and MIN_SHARED of them.
+CROSS_LANGUAGE = 0.5
 
 # Words that are everywhere in news and say nothing about which event it is.
 _NEWS_WORDS = frozenset(
@@ -140,6 +155,30 @@ def article_terms(headline: str, text: str, countries: list[str] | None = None) 
     return dict(top)
 
 
+# Where a sentence (or a clause after a colon or semicolon) starts: the word after
+# one is capitalised by grammar, not because it is a name.
+_SENTENCE_BREAK = re.compile(r"[.!?:;\u2014\u201c\"(]\s*|\n")
+_CAPITALISED = re.compile(r"(?<![^\s'’\-])([A-ZÀ-ÖØ-Þ][^\s,.;:!?()\"”]*)")
+
+
+def name_terms(text: str) -> set[str]:
+    """Stems of the words written with a capital inside a sentence.
+
+    They are mostly names: the places, people and bodies an event involves. Two
+    reports of one event share some; two events told with the same words
+    ("council approves budget") usually do not, which is what tells them apart when
+    there are too few recent stories to know which words are merely common.
+    """
+    names: set[str] = set()
+    nations = country_words()
+    for sentence in _SENTENCE_BREAK.split(text[:TEXT_CHARS]):
+        for match in list(_CAPITALISED.finditer(sentence.strip()))[1:]:
+            word = match.group(1)
+            if _POSSESSIVE.sub("", fold(word)) not in nations:
+                names.update(_stems(word))
+    return names
+
+
 @dataclass(frozen=True)
 class Match:
     story_id: int
@@ -147,55 +186,160 @@ class Match:
     shared: int
 
 
-def best_story(terms: dict[str, int], published_at: datetime) -> Match | None:
-    """The recent story that best shares the article's terms, if it shares enough."""
+def _window(published_at: datetime) -> tuple[datetime, datetime]:
+    return published_at - WINDOW, published_at + WINDOW
+
+
+def best_story(
+    terms: dict[str, int],
+    published_at: datetime,
+    names: set[str] | None = None,
+    language: str = "",
+) -> Match | None:
+    """The recent story that best shares the article's terms, if it shares enough.
+
+    When the article names anything telling (``names``, from ``name_terms``), the
+    story must share at least one of those names. A story written in another language
+    than the article's shares few words with it, so it is judged on the terms that
+    read the same in any language (names, figures, countries): see CROSS_LANGUAGE.
+    """
     if not terms:
         return None
-    rows = StoryTerm.objects.filter(
-        term__in=list(terms),
-        seen_at__gte=published_at - WINDOW,
-        seen_at__lte=published_at + WINDOW,
-    ).values_list("term", "story_id")
-    stories_by_term: dict[str, set[int]] = defaultdict(set)
-    for term, story_id in rows:
-        stories_by_term[term].add(story_id)
-    if not stories_by_term:
+    low, high = _window(published_at)
+    recent_terms = StoryTerm.objects.filter(
+        term__in=list(terms), seen_at__gte=low, seen_at__lte=high
+    )
+    frequency = dict(
+        recent_terms.order_by().values_list("term").annotate(n=Count("id")).values_list("term", "n")
+    )
+    if not frequency:
         return None
-    # Inverse story frequency within the window: a term that many recent stories
-    # share (a country's name during a busy week) says less than a rare one.
-    population = len(set().union(*stories_by_term.values())) + 1
-    idf = {
-        term: math.log(1 + population / (1 + len(stories_by_term.get(term, ())))) for term in terms
-    }
-    total = sum(weight * idf[term] for term, weight in terms.items())
-    score: Counter[int] = Counter()
-    shared: Counter[int] = Counter()
-    for term, story_ids in stories_by_term.items():
-        for story_id in story_ids:
-            score[story_id] += terms[term] * idf[term]
-            shared[story_id] += 1
-    ranked = sorted(score, key=lambda sid: (-score[sid], -sid))
-    for story_id in ranked[:1]:
-        fraction = score[story_id] / total
-        if fraction >= MIN_SCORE and shared[story_id] >= MIN_SHARED:
-            return Match(story_id, round(fraction, 3), shared[story_id])
-    return None
+    population = max(
+        Story.objects.filter(last_published_at__gte=low, last_published_at__lte=high).count(),
+        *frequency.values(),
+    )
+    # A term that many recent stories share (a country during a busy week, words every
+    # report of a kind uses) can't tell one event from another: it is left out of the
+    # score altogether, which also keeps the candidate lookup small.
+    common = max(COMMON_MIN, COMMON_SHARE * population)
+    telling = {term: weight for term, weight in terms.items() if frequency.get(term, 0) <= common}
+    if not telling:
+        return None
+    idf = {term: math.log(1 + population / (1 + frequency.get(term, 0))) for term in telling}
+    telling_names = {term for term in names or () if term in telling}
+    neutral = {term for term in telling if _is_neutral(term, telling_names)}
+    full = _Scores(telling, idf)
+    across = _Scores({term: telling[term] for term in neutral}, idf)
+    rows = recent_terms.filter(term__in=[t for t in telling if t in frequency])
+    for term, story_id in rows.values_list("term", "story_id"):
+        full.add(story_id, term, named=term in telling_names)
+        if term in neutral:
+            across.add(story_id, term, named=term in telling_names)
+    match = full.best(MIN_SCORE, MIN_SHARED, need_name=bool(telling_names))
+    if match is not None or not language:
+        return match
+    match = across.best(CROSS_LANGUAGE, MIN_SHARED, need_name=True)
+    if match is None:
+        return None
+    other = Story.objects.filter(pk=match.story_id).values_list("language", flat=True).first()
+    return match if other and other != language else None
 
 
-def index_terms(story_id: int, terms: dict[str, int], seen_at: datetime) -> None:
-    """Add an article's terms to its story's index entries and move them to seen_at."""
-    existing = {
-        row.term: row for row in StoryTerm.objects.filter(story_id=story_id, term__in=list(terms))
-    }
-    for term, row in existing.items():
-        row.weight += terms[term]
-    if existing:
-        StoryTerm.objects.bulk_update(existing.values(), ["weight"])
+def _is_neutral(term: str, names: set[str]) -> bool:
+    return term in names or term.startswith("@") or term.isdigit()
+
+
+class _Scores:
+    """Each candidate story's IDF-weighted share of the article's terms."""
+
+    def __init__(self, terms: dict[str, int], idf: dict[str, float]) -> None:
+        self.terms, self.idf = terms, idf
+        self.total = sum(weight * idf[term] for term, weight in terms.items())
+        self.score: Counter[int] = Counter()
+        self.shared: Counter[int] = Counter()
+        self.named: set[int] = set()
+
+    def add(self, story_id: int, term: str, *, named: bool) -> None:
+        self.score[story_id] += self.terms[term] * self.idf[term]
+        self.shared[story_id] += 1
+        if named:
+            self.named.add(story_id)
+
+    def best(self, min_score: float, min_shared: int, *, need_name: bool) -> Match | None:
+        candidates = [sid for sid in self.score if sid in self.named or not need_name]
+        if not candidates or not self.total:
+            return None
+        story_id = min(candidates, key=lambda sid: (-self.score[sid], -sid))
+        fraction = self.score[story_id] / self.total
+        if fraction >= min_score and self.shared[story_id] >= min_shared:
+            return Match(story_id, round(fraction, 3), self.shared[story_id])
+        return None
+
+
+@dataclass
+class Profile:
+    """What a story's coverage adds up to, kept on the story so that a joining
+    article updates it in place instead of re-reading all the coverage.
+
+    Term tallies are capped at PROFILE_TERMS (the lightest are forgotten), and only
+    the INDEXED heaviest terms go into the lookup index: a story is found by what it
+    is mostly about, so a long-running story can't grow a vocabulary that matches
+    everything.
+    """
+
+    terms: Counter[str] = field(default_factory=Counter)
+    indexed: list[str] = field(default_factory=list)
+    countries: Counter[str] = field(default_factory=Counter)
+    categories: Counter[int] = field(default_factory=Counter)
+    outlets: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Profile:
+        data = data or {}
+        return cls(
+            terms=Counter(data.get("terms", {})),
+            indexed=list(data.get("indexed", [])),
+            countries=Counter(data.get("countries", {})),
+            categories=Counter({int(k): v for k, v in data.get("categories", {}).items()}),
+            outlets=list(data.get("outlets", [])),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "terms": dict(self.terms),
+            "indexed": self.indexed,
+            "countries": dict(self.countries),
+            "categories": {str(k): v for k, v in self.categories.items()},
+            "outlets": self.outlets,
+        }
+
+    def add(
+        self, terms: dict[str, int], countries: list[str], category_ids: list[int], outlet: str
+    ) -> None:
+        self.terms.update(terms)
+        self.terms = Counter(dict(self.terms.most_common(PROFILE_TERMS)))
+        self.countries.update(countries)
+        self.categories.update(category_ids)
+        if outlet not in self.outlets:
+            self.outlets.append(outlet)
+
+    def top_terms(self) -> list[str]:
+        # most_common is stable, so ties keep their first-seen order and the index
+        # does not churn between equal terms.
+        return [term for term, _n in self.terms.most_common(INDEXED)]
+
+
+def reindex(story_id: int, before: list[str], after: list[str], seen_at: datetime) -> None:
+    """Bring a story's index rows from the terms ``before`` to ``after``, seen at ``seen_at``."""
+    dropped = set(before) - set(after)
+    if dropped:
+        StoryTerm.objects.filter(story_id=story_id, term__in=dropped).delete()
+    StoryTerm.objects.filter(story_id=story_id, seen_at__lt=seen_at).update(seen_at=seen_at)
+    kept = set(before)
     StoryTerm.objects.bulk_create(
         [
-            StoryTerm(story_id=story_id, term=term, weight=weight, seen_at=seen_at)
-            for term, weight in terms.items()
-            if term not in existing
+            StoryTerm(story_id=story_id, term=term, seen_at=seen_at)
+            for term in after
+            if term not in kept
         ]
     )
-    StoryTerm.objects.filter(story_id=story_id, seen_at__lt=seen_at).update(seen_at=seen_at)

@@ -62,6 +62,9 @@ class Story(models.Model):
         verbose_name=_("petition draft"),
     )
     draft_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Tallies of the coverage's terms, countries, categories and outlets, updated as
+    # each article joins (see clarion.news.grouping.Profile).
+    profile = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-last_published_at"]
@@ -78,12 +81,11 @@ class Story(models.Model):
 
 
 class StoryTerm(models.Model):
-    """The grouping index: a story's salient terms, so a new article finds its
+    """The grouping index: a story's heaviest terms, so a new article finds its
     candidate stories by term lookups instead of comparing with every article."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="terms")
     term = models.CharField(max_length=64)
-    weight = models.PositiveIntegerField(default=1)
     # The story's latest publication time, copied here so the lookup by term can stop
     # at recent stories inside the index.
     seen_at = models.DateTimeField()
@@ -93,7 +95,7 @@ class StoryTerm(models.Model):
         indexes = [models.Index(fields=["term", "seen_at"], name="storyterm_lookup")]
 
     def __str__(self) -> str:
-        return f"{self.term} ×{self.weight}"
+        return self.term
 
 
 class Article(models.Model):

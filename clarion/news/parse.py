@@ -13,12 +13,19 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import feedparser
 import nh3
 
+from clarion.core.text import truncate_at_word
+
 # Query parameters that only track who clicked where; they never change the page.
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|igshid|ref|ref_src|cmpid|"
     r"ocid|smid|s_cid|yclid|spm)$",
     re.IGNORECASE,
 )
+
+
+# Longest link stored (Article.url); a longer one is skipped rather than cut, since a
+# cut link leads nowhere.
+MAX_URL = 1000
 
 
 class FeedParseError(Exception):
@@ -98,7 +105,14 @@ def _entry_date(entry) -> datetime | None:
     return None
 
 
-def parse_feed(body: bytes, *, feed_url: str, outlet_name: str = "") -> list[ParsedArticle]:
+def parse_feed(
+    body: bytes, *, feed_url: str, outlet_name: str = "", max_items: int | None = None
+) -> list[ParsedArticle]:
+    """The feed's articles, newest first; at most ``max_items`` of them.
+
+    An archive feed can carry thousands of items; only the newest are news, and
+    keeping the poll bounded keeps the worker's round short.
+    """
     parsed = feedparser.parse(body)
     feed_info = parsed.get("feed", {})
     name = outlet_name or html.unescape(feed_info.get("title", "")).strip()
@@ -109,7 +123,12 @@ def parse_feed(body: bytes, *, feed_url: str, outlet_name: str = "") -> list[Par
         headline = html_to_text(entry.get("title", "")).replace("\n", " ").strip()
         if not link.startswith(("http://", "https://")) or not headline:
             continue  # nothing a reader could follow or recognise
-        url = canonical_url(link)
+        try:
+            url = canonical_url(link)
+        except ValueError:  # a malformed host or port
+            continue
+        if len(url) > MAX_URL or not outlet_domain(url):
+            continue
         content = entry.get("content") or []
         body_html = content[0].get("value", "") if content else ""
         summary = html_to_text(entry.get("summary", ""))
@@ -117,18 +136,26 @@ def parse_feed(body: bytes, *, feed_url: str, outlet_name: str = "") -> list[Par
             ParsedArticle(
                 url=url,
                 guid=(entry.get("id") or "")[:1000],
-                headline=headline[:500],
-                author=html_to_text(entry.get("author", ""))[:300],
+                headline=truncate_at_word(headline, 500),
+                author=truncate_at_word(html_to_text(entry.get("author", "")), 300),
                 summary=summary,
                 text=html_to_text(body_html) if body_html else "",
                 language=(entry.get("language") or language or "").split("-")[0].lower()[:16],
                 published_at=_entry_date(entry),
-                outlet_name=(name or outlet_domain(url))[:200],
-                outlet_domain=outlet_domain(url),
+                outlet_name=truncate_at_word(name or outlet_domain(url), 200),
+                outlet_domain=outlet_domain(url)[:200],
             )
         )
     if parsed.bozo and not articles:
         # Lenient parsing rescued nothing usable: report the feed as broken.
         reason = getattr(parsed, "bozo_exception", "not a feed")
         raise FeedParseError(f"not a readable RSS or Atom feed: {reason}")
+    if max_items is not None and len(articles) > max_items:
+        # Undated items sort as oldest; sorted() is stable, so feed order breaks ties.
+        articles.sort(key=_newest_first)
+        articles = articles[:max_items]
     return articles
+
+
+def _newest_first(article: ParsedArticle) -> float:
+    return -article.published_at.timestamp() if article.published_at else float("inf")

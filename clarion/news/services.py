@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -12,12 +11,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from clarion.news.extract import looks_like_summary, main_text
 from clarion.news.fetch import FetchError, fetch
-from clarion.news.grouping import article_terms, best_story, index_terms
+from clarion.news.grouping import Profile, article_terms, best_story, name_terms, reindex
 from clarion.news.language import detect_language
 from clarion.news.models import Article, Feed, Story
 from clarion.news.parse import FeedParseError, ParsedArticle, parse_feed
@@ -88,7 +87,7 @@ def _ingest_one(
     terms = article_terms(item.headline, text, tags.countries)
     try:
         with transaction.atomic():
-            article = Article.objects.create(
+            article = Article(
                 feed=feed,
                 url=item.url,
                 guid=item.guid,
@@ -109,56 +108,59 @@ def _ingest_one(
                 content_hash=item.content_hash,
                 fetched_at=now,
             )
-            article.categories.set(tags.category_ids)
-            _file_in_story(article, terms)
+            story = _story_for(article, terms, name_terms(text or item.headline))
+            article.story = story
+            article.save(force_insert=True)
+            Article.categories.through.objects.bulk_create(
+                [
+                    Article.categories.through(article_id=article.pk, category_id=category_id)
+                    for category_id in tags.category_ids
+                ]
+            )
+            story_absorb(story, article, terms, tags.countries, tags.category_ids)
     except IntegrityError:  # another poller stored it between our check and insert
         return None
     return article
 
 
-def _file_in_story(article: Article, terms: dict[str, int]) -> Story:
-    match = best_story(terms, article.published_at)
-    if match is None:
-        story = Story.objects.create(
-            title=article.headline,
-            language=article.language,
-            first_published_at=article.published_at,
-            last_published_at=article.published_at,
-        )
-    else:
-        story = Story.objects.get(pk=match.story_id)
-    Article.objects.filter(pk=article.pk).update(story=story)
-    article.story = story
-    index_terms(story.pk, terms, max(story.last_published_at, article.published_at))
-    story_refresh(story)
-    return story
+def _story_for(article: Article, terms: dict[str, int], names: set[str]) -> Story:
+    """The recent story the article belongs to, locked for update, or a new one."""
+    match = best_story(terms, article.published_at, names, article.language)
+    if match is not None:
+        story = Story.objects.select_for_update().filter(pk=match.story_id).first()
+        if story is not None:  # it may have been deleted since the lookup
+            return story
+    return Story.objects.create(
+        title=article.headline,
+        language=article.language,
+        first_published_at=article.published_at,
+        last_published_at=article.published_at,
+    )
 
 
-def story_refresh(story: Story) -> None:
-    """Recompute a story's counts, times, categories and countries from its articles."""
-    articles = Article.objects.filter(story=story)
-    stats = articles.aggregate(
-        count=Count("id"),
-        outlets=Count("outlet_domain", distinct=True),
-        first=Min("published_at"),
-        last=Max("published_at"),
-    )
-    countries: Counter[str] = Counter()
-    # values_list gives the stored text ("CL,AR"), not the field's list of countries.
-    for codes in articles.values_list("countries", flat=True):
-        countries.update(code for code in str(codes or "").split(",") if code)
-    through = Article.categories.through
-    top_categories = (
-        through.objects.filter(article__story=story)
-        .values("category_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "category_id")[:MAX_CATEGORIES]
-    )
-    story.article_count = stats["count"]
-    story.outlet_count = stats["outlets"]
-    story.first_published_at = stats["first"] or story.first_published_at
-    story.last_published_at = stats["last"] or story.last_published_at
-    story.countries = [code for code, _n in countries.most_common(MAX_COUNTRIES)]
+def story_absorb(
+    story: Story,
+    article: Article,
+    terms: dict[str, int],
+    countries: list[str],
+    category_ids: list[int],
+) -> None:
+    """Add one article to its story's counts, times, tags and index, in place.
+
+    The caller holds the story's row lock (or SQLite's write lock), so two workers
+    adding coverage to one story can't lose each other's tallies.
+    """
+    profile = Profile.from_json(story.profile)
+    before = profile.indexed
+    old_categories = _top_categories(profile)
+    profile.add(terms, countries, category_ids, article.outlet_domain)
+    profile.indexed = profile.top_terms()
+    story.article_count += 1
+    story.outlet_count = len(profile.outlets)
+    story.first_published_at = min(story.first_published_at, article.published_at)
+    story.last_published_at = max(story.last_published_at, article.published_at)
+    story.countries = [code for code, _n in profile.countries.most_common(MAX_COUNTRIES)]
+    story.profile = profile.to_json()
     story.save(
         update_fields=[
             "article_count",
@@ -166,9 +168,18 @@ def story_refresh(story: Story) -> None:
             "first_published_at",
             "last_published_at",
             "countries",
+            "profile",
         ]
     )
-    story.categories.set([row["category_id"] for row in top_categories])
+    new_categories = _top_categories(profile)
+    if new_categories != old_categories:
+        story.categories.set(new_categories)
+    reindex(story.pk, before, profile.indexed, story.last_published_at)
+
+
+def _top_categories(profile: Profile) -> list[int]:
+    ranked = sorted(profile.categories.items(), key=lambda item: (-item[1], item[0]))
+    return [category_id for category_id, _n in ranked[:MAX_CATEGORIES]]
 
 
 def _record_failure(feed: Feed, message: str) -> None:
@@ -193,7 +204,12 @@ def feed_poll(feed: Feed) -> PollResult:
         items = (
             []
             if response.status == 304
-            else parse_feed(response.body, feed_url=feed.url, outlet_name=feed.name)
+            else parse_feed(
+                response.body,
+                feed_url=feed.url,
+                outlet_name=feed.name,
+                max_items=settings.CLARION_FEED_MAX_ITEMS,
+            )
         )
     except (FetchError, FeedParseError) as exc:
         _record_failure(feed, str(exc))

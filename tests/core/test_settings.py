@@ -47,6 +47,7 @@ def _check(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
         ("CLARION_CONFIRM_HOURS", "0"),
         ("CLARION_TRUSTED_PROXIES", "-1"),
         ("LOG_LEVEL", "LOUD"),
+        ("CLARION_FEED_MAX_ITEMS", "0"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, variable, value):

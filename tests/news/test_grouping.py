@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clarion.news.grouping import article_terms, best_story
-from clarion.news.models import Article, Story
+from clarion.news.grouping import INDEXED, article_terms, best_story
+from clarion.news.models import Article, Story, StoryTerm
 from tests.news.factories import BASE_TIME, ingest, item
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +91,18 @@ def test_terms_favour_the_headline_and_skip_stop_words_and_years():
     assert terms["water"] > terms.get("start", 0)
 
 
+def _lookup_queries(terms: dict[str, int], when) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        match = best_story(terms, when)
+    return len(queries), match
+
+
 def test_lookup_cost_does_not_grow_with_stored_stories():
-    # The match goes through the (term, seen_at) index: one query, however many
-    # older or unrelated stories are stored.
+    # The match goes through the (term, seen_at) index: the same few queries, however
+    # many older or unrelated stories are stored.
+    ingest(DROUGHT_A)
+    terms = article_terms(DROUGHT_B.headline, DROUGHT_B.text)
+    few, _match = _lookup_queries(terms, DROUGHT_B.published_at)
     old = BASE_TIME - timedelta(days=60)
     for n in range(40):
         ingest(
@@ -105,10 +114,105 @@ def test_lookup_cost_does_not_grow_with_stored_stories():
                 published=old + timedelta(hours=n),
             )
         )
-    ingest(DROUGHT_A)
-    terms = article_terms(DROUGHT_B.headline, DROUGHT_B.text)
-    with CaptureQueriesContext(connection) as queries:
-        match = best_story(terms, DROUGHT_B.published_at)
-    assert len(queries) == 1
+    many, match = _lookup_queries(terms, DROUGHT_B.published_at)
+    assert many == few <= 3
     assert match is not None
     assert match.story_id == Article.objects.get(url=DROUGHT_A.url).story_id
+
+
+def _council_report(n: int, place: str, when) -> object:
+    return item(
+        f"{place} council approves budget amendment {n} after late session",
+        f"Councillors in {place} approved budget amendment {n} after a late session. "
+        f"Residents asked questions about the budget, the council, the session and "
+        f"the amendment, and the mayor of {place} answered for an hour.",
+        outlet=f"outlet{n % 5}.example",
+        published=when,
+    )
+
+
+def test_a_long_story_does_not_swallow_other_events():
+    # Twenty-five reports of one event, then a report of another event that uses the
+    # same everyday vocabulary: it must start its own story.
+    for n in range(25):
+        ingest(_council_report(n, "Dunmore", BASE_TIME + timedelta(hours=n)))
+    story = Story.objects.get()
+    assert story.article_count == 25
+    ingest(_council_report(99, "Kilbride", BASE_TIME + timedelta(hours=26)))
+    assert Story.objects.count() == 2
+    assert Article.objects.get(headline__startswith="Kilbride").story_id != story.pk
+
+
+def test_a_storys_index_stays_capped_and_its_tallies_match_its_coverage():
+    for n in range(25):
+        ingest(_council_report(n, "Dunmore", BASE_TIME + timedelta(hours=n)))
+    story = Story.objects.get()
+    assert 0 < StoryTerm.objects.filter(story=story).count() <= INDEXED
+    # The counts kept in place equal what a full recount of the coverage gives.
+    coverage = Article.objects.filter(story=story)
+    assert story.article_count == coverage.count()
+    assert story.outlet_count == coverage.values("outlet_domain").distinct().count()
+    assert story.first_published_at == min(a.published_at for a in coverage)
+    assert story.last_published_at == max(a.published_at for a in coverage)
+    assert set(StoryTerm.objects.filter(story=story).values_list("seen_at", flat=True)) == {
+        story.last_published_at
+    }
+
+
+def test_words_that_most_recent_stories_share_do_not_join_them():
+    # Forty unrelated recent events all mention "flooding", "river" and "emergency";
+    # a forty-first event that shares only those words is not any of them.
+    for n in range(40):
+        ingest(
+            item(
+                f"Town{n}ville evacuates {n} homes near the river",
+                f"Flooding emergency in Town{n}ville: the river rose overnight and "
+                f"{n + 10} families left their homes near the {n}th street bridge.",
+                outlet=f"outlet{n % 5}.example",
+                published=BASE_TIME + timedelta(minutes=n),
+            )
+        )
+    ingest(
+        item(
+            "Flooding emergency declared as river overflows in Marrowby",
+            "A river flooding emergency was declared in Marrowby after the weir failed.",
+            outlet="outlet9.example",
+            published=BASE_TIME + timedelta(hours=2),
+        )
+    )
+    assert Story.objects.count() == 41
+
+
+SEQUIA = item(
+    "Valparaíso raciona el agua: cortes de doce horas por la sequía",
+    "Los hogares de la región de Valparaíso tendrán cortes de agua de doce horas diarias "
+    "desde el lunes. El embalse Peñuelas está al 18 por ciento de su capacidad, y los "
+    "vecinos de Viña del Mar hicieron fila para comprar agua embotellada.",
+    outlet="diariodelpuerto.example",
+    language="es",
+    published=BASE_TIME + timedelta(hours=3),
+)
+
+
+def test_reports_in_two_languages_about_one_event_join_one_story():
+    ingest(DROUGHT_A, DROUGHT_B, SEQUIA)
+    assert Story.objects.count() == 1
+    story = Story.objects.get()
+    assert story.outlet_count == 3
+    assert story.language == "en"  # the first report's language
+
+
+def test_same_language_reports_sharing_only_a_place_and_a_figure_stay_apart():
+    # Same city, same country, same figure, same week: a different event, and in the
+    # same language the whole text must match, not only the names and numbers.
+    ingest(DROUGHT_A)
+    ingest(
+        item(
+            "Valparaíso port strike: 18 cranes idle at Peñuelas terminal",
+            "Dockers in Valparaíso stopped 18 cranes at the Peñuelas terminal over pay, "
+            "and the union said talks with the port company had failed.",
+            outlet="meridianwire.example",
+            published=BASE_TIME + timedelta(hours=2),
+        )
+    )
+    assert Story.objects.count() == 2
