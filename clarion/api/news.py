@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlencode
-
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from clarion.api.common import absolute, check_filters, page_of
 from clarion.api.news_schemas import (
     ArticleDetailOut,
     ArticlePage,
@@ -24,7 +21,6 @@ from clarion.petitions.models import Petition
 articles_router = Router(tags=["articles"])
 stories_router = Router(tags=["stories"])
 
-_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 _PUBLIC = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 
 
@@ -44,36 +40,11 @@ class StoryFilters(Schema):
     per_page: int = 20
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.CLARION_BASE_URL}{path}"
-
-
-def _check(page: int, per_page: int, country: str | None) -> None:
-    if page < 1 or not 1 <= per_page <= 100:
-        raise HttpError(400, "page must be 1 or more and per_page between 1 and 100.")
-    if country is not None and not _COUNTRY_CODE.fullmatch(country):
-        raise HttpError(400, "country must be a two-letter ISO 3166-1 code, such as MX.")
-
-
 def _paginate(request: HttpRequest, qs: QuerySet, page: int, per_page: int, render) -> dict:
-    total = qs.count()
-    pages = max(1, -(-total // per_page))
-
-    def link(number: int) -> str:
-        params = request.GET.copy()
-        params["page"] = str(number)
-        return _absolute(f"{request.path}?{urlencode(sorted(params.items()))}")
-
     offset = (page - 1) * per_page
-    return {
-        "count": total,
-        "page": page,
-        "pages": pages,
-        "per_page": per_page,
-        "next": link(page + 1) if page < pages else None,
-        "previous": link(page - 1) if page > 1 else None,
-        "results": [render(item) for item in qs[offset : offset + per_page]],
-    }
+    results = [render(item) for item in qs[offset : offset + per_page]]
+    envelope = page_of(request, total=qs.count(), page=page, per_page=per_page, results=results)
+    return {**envelope, "per_page": per_page}
 
 
 def _categories(item: Article | Story) -> list[dict]:
@@ -83,7 +54,7 @@ def _categories(item: Article | Story) -> list[dict]:
 def article_to_dict(article: Article, *, with_text: bool = False) -> dict:
     data = {
         "id": article.pk,
-        "url": _absolute(article.get_absolute_url()),
+        "url": absolute(article.get_absolute_url()),
         "original_url": article.url,
         "headline": article.headline,
         "outlet": {"name": article.outlet_name, "domain": article.outlet_domain},
@@ -108,7 +79,7 @@ def story_to_dict(story: Story, *, staff: bool) -> dict:
     )
     return {
         "id": story.pk,
-        "url": _absolute(story.get_absolute_url()),
+        "url": absolute(story.get_absolute_url()),
         "title": story.title,
         "language": story.language,
         "article_count": story.article_count,
@@ -149,7 +120,7 @@ def _stories() -> QuerySet[Story]:
 @articles_router.get("", response={200: ArticlePage, 400: ErrorOut, 422: ValidationErrorOut})
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     """Stored articles, newest first; times are given in each outlet's own UTC offset."""
-    _check(filters.page, filters.per_page, filters.country)
+    check_filters(filters.page, filters.per_page, filters.country)
     qs = _articles()
     if filters.category:
         qs = qs.filter(categories__slug=filters.category)
@@ -176,7 +147,7 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
 
     The petition's slug appears once it is published; staff also see drafts.
     """
-    _check(filters.page, filters.per_page, filters.country)
+    check_filters(filters.page, filters.per_page, filters.country)
     qs = _stories()
     if filters.category:
         qs = qs.filter(categories__slug=filters.category)

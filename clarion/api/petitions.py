@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from clarion.api.common import absolute, check_filters, page_of
 from clarion.api.schemas import ErrorOut, PetitionOut, PetitionPage, ValidationErrorOut
 from clarion.petitions import search, selectors
 from clarion.petitions.models import Demand, Petition
 
 router = Router(tags=["petitions"])
-
-# Countries are stored as "DE,FR" text and matched as a substring, so anything but two
-# letters (such as "E," in "DE,FR") could match across codes.
-_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 
 
 class PetitionFilters(Schema):
@@ -30,10 +24,6 @@ class PetitionFilters(Schema):
     status: Literal["published", "closed", "draft"] | None = None
     page: int = 1
     per_page: int = 20
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.CLARION_BASE_URL}{path}"
 
 
 def petition_to_dict(petition: Petition) -> dict:
@@ -49,7 +39,7 @@ def petition_to_dict(petition: Petition) -> dict:
         }
     return {
         "slug": petition.slug,
-        "url": _absolute(petition.get_absolute_url()),
+        "url": absolute(petition.get_absolute_url()),
         "title": petition.title,
         "goal": petition.goal,
         "narrative": petition.narrative,
@@ -87,12 +77,6 @@ def _scope(request: HttpRequest, filters: PetitionFilters):
     )
 
 
-def _page_link(request: HttpRequest, page: int) -> str:
-    params = request.GET.copy()
-    params["page"] = str(page)
-    return _absolute(f"{request.path}?{urlencode(sorted(params.items()))}")
-
-
 # 422 is Ninja's own answer to a malformed parameter (page=two, status=secret); it is
 # listed so the document describes every answer a client can get.
 @router.get(
@@ -101,10 +85,7 @@ def _page_link(request: HttpRequest, page: int) -> str:
 )
 def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]):
     """Public petitions, newest first, or ranked by relevance when `q` is given."""
-    if filters.page < 1 or not 1 <= filters.per_page <= 100:
-        raise HttpError(400, "page must be 1 or more and per_page between 1 and 100.")
-    if filters.country is not None and not _COUNTRY_CODE.fullmatch(filters.country):
-        raise HttpError(400, "country must be a two-letter ISO 3166-1 code, such as MX.")
+    check_filters(filters.page, filters.per_page, filters.country)
     qs = _scope(request, filters)
     offset = (filters.page - 1) * filters.per_page
     if filters.q and filters.q.strip():
@@ -114,15 +95,13 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]):
         ordered = qs.order_by("-published_at", "-created_at").distinct()
         total = ordered.count()
         items = list(ordered[offset : offset + filters.per_page])
-    pages = max(1, -(-total // filters.per_page))
-    return {
-        "count": total,
-        "page": filters.page,
-        "pages": pages,
-        "next": _page_link(request, filters.page + 1) if filters.page < pages else None,
-        "previous": _page_link(request, filters.page - 1) if filters.page > 1 else None,
-        "results": [petition_to_dict(p) for p in items],
-    }
+    return page_of(
+        request,
+        total=total,
+        page=filters.page,
+        per_page=filters.per_page,
+        results=[petition_to_dict(p) for p in items],
+    )
 
 
 @router.get("/{slug}", response={200: PetitionOut, 404: ErrorOut})

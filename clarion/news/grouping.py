@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db import connection
 
 from clarion.news.geo import country_words
 from clarion.news.language import STOPWORDS
@@ -172,9 +172,9 @@ def name_terms(text: str) -> set[str]:
     names: set[str] = set()
     nations = country_words()
     for sentence in _SENTENCE_BREAK.split(text[:TEXT_CHARS]):
-        for match in list(_CAPITALISED.finditer(sentence.strip()))[1:]:
+        for match in _CAPITALISED.finditer(sentence.strip()):
             word = match.group(1)
-            if _POSSESSIVE.sub("", fold(word)) not in nations:
+            if match.start() > 0 and _POSSESSIVE.sub("", fold(word)) not in nations:
                 names.update(_stems(word))
     return names
 
@@ -206,22 +206,20 @@ def best_story(
     if not terms:
         return None
     low, high = _window(published_at)
-    recent_terms = StoryTerm.objects.filter(
-        term__in=list(terms), seen_at__gte=low, seen_at__lte=high
-    )
-    frequency = dict(
-        recent_terms.order_by().values_list("term").annotate(n=Count("id")).values_list("term", "n")
-    )
-    if not frequency:
-        return None
-    population = max(
-        Story.objects.filter(last_published_at__gte=low, last_published_at__lte=high).count(),
-        *frequency.values(),
-    )
+    population = Story.objects.filter(
+        last_published_at__gte=low, last_published_at__lte=high
+    ).count()
     # A term that many recent stories share (a country during a busy week, words every
     # report of a kind uses) can't tell one event from another: it is left out of the
     # score altogether, which also keeps the candidate lookup small.
     common = max(COMMON_MIN, COMMON_SHARE * population)
+    frequency = _frequencies(list(terms), low, high, cap=int(common) + 1)
+    if not frequency:
+        return None
+    population = max(population, *frequency.values())
+    recent_terms = StoryTerm.objects.filter(
+        term__in=list(terms), seen_at__gte=low, seen_at__lte=high
+    )
     telling = {term: weight for term, weight in terms.items() if frequency.get(term, 0) <= common}
     if not telling:
         return None
@@ -243,6 +241,29 @@ def best_story(
         return None
     other = Story.objects.filter(pk=match.story_id).values_list("language", flat=True).first()
     return match if other and other != language else None
+
+
+def _frequencies(terms: list[str], low: datetime, high: datetime, cap: int) -> dict[str, int]:
+    """How many stories seen between low and high carry each term, counting to ``cap``.
+
+    Counting stops at the cap because past it a term is too common to matter, and a
+    full count of a common word would cost as much as there is news in the window.
+    One statement; each branch is a range scan of the (term, seen_at) index.
+    """
+    table = connection.ops.quote_name(StoryTerm._meta.db_table)
+    # The table name comes from the model; every value is a query parameter.
+    branch = (
+        "SELECT CAST(%s AS TEXT), (SELECT COUNT(*) FROM (SELECT 1 FROM "  # noqa: S608
+        f"{table} WHERE term = %s AND seen_at >= %s AND seen_at <= %s LIMIT %s) AS hits)"
+    )
+    low_value = connection.ops.adapt_datetimefield_value(low)
+    high_value = connection.ops.adapt_datetimefield_value(high)
+    params: list[object] = []
+    for term in terms:
+        params += [term, term, low_value, high_value, cap]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([branch] * len(terms)), params)
+        return {term: count for term, count in cursor.fetchall() if count}
 
 
 def _is_neutral(term: str, names: set[str]) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clarion.news.grouping import INDEXED, article_terms, best_story
+from clarion.news.grouping import INDEXED, article_terms, best_story, name_terms
 from clarion.news.models import Article, Story, StoryTerm
 from tests.news.factories import BASE_TIME, ingest, item
 
@@ -216,3 +216,13 @@ def test_same_language_reports_sharing_only_a_place_and_a_figure_stay_apart():
         )
     )
     assert Story.objects.count() == 2
+
+
+def test_names_are_capitalised_words_inside_sentences_but_not_countries():
+    names = name_terms(
+        "Chile's water agency met farmers in Valparaíso. Officials said "
+        '"the Peñuelas reservoir" was low; Kenyan experts and the Ministry of Public Works '
+        "agreed."
+    )
+    assert {"valpara", "penuela", "public", "works"} <= names
+    assert not {"chile", "kenyan", "officia"} & names  # country words, sentence starts
