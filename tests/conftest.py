@@ -6,6 +6,7 @@ Named users follow the site's roles: ``moderator`` is staff with admin rights,
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import threading
@@ -153,7 +154,53 @@ def outsider(db):
     return get_user_model().objects.create_user("outsider", "outsider@example.org", "pw-out-1")
 
 
-# A real HTTP server on loopback that serves whatever a test puts in its routes.
+# Real HTTP servers on loopback, for the feed, page and LLM tests.
+
+
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 in a thread; subclasses say how to answer."""
+
+    def __init__(self) -> None:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.handle(self)
+
+            def do_POST(self) -> None:
+                server.handle(self)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def reply(
+        request: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict | None = None
+    ) -> None:
+        request.send_response(status)
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        with contextlib.suppress(OSError):  # the client gave up (timeout tests)
+            request.wfile.write(body)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[LoopbackServer]:
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.httpd.shutdown()
+            self.httpd.server_close()
 
 
 class Route:
@@ -171,57 +218,44 @@ class Route:
         self.requests: list[dict[str, str]] = []
 
 
-class FeedServer:
+class FeedServer(LoopbackServer):
+    """Serves whatever a test puts in its routes, with ETags, delays and trickles."""
+
     def __init__(self) -> None:
+        super().__init__()
         self.routes: dict[str, Route] = {}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                route = server.routes.get(self.path)
-                if route is None:
-                    self.send_error(404)
-                    return
-                route.requests.append(dict(self.headers))
-                time.sleep(route.delay)
-                etag = route.headers.get("ETag")
-                if etag and self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.end_headers()
-                    return
-                self.send_response(route.status)
-                for key, value in route.headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(route.body)))
-                self.end_headers()
-                if not route.trickle:
-                    self.wfile.write(route.body)
-                    return
-                for start in range(0, len(route.body), 16):
-                    try:
-                        self.wfile.write(route.body[start : start + 16])
-                        self.wfile.flush()
-                    except OSError:  # the client gave up, as it should
-                        return
-                    time.sleep(route.trickle)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def add(self, path: str, **kwargs) -> str:
         self.routes[path] = Route(**kwargs)
         return self.base + path
 
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        route = self.routes.get(request.path)
+        if route is None:
+            request.send_error(404)
+            return
+        route.requests.append(dict(request.headers))
+        time.sleep(route.delay)
+        etag = route.headers.get("ETag")
+        if etag and request.headers.get("If-None-Match") == etag:
+            self.reply(request, 304, b"")
+            return
+        if not route.trickle:
+            self.reply(request, route.status, route.body, route.headers)
+            return
+        request.send_response(route.status)
+        request.send_header("Content-Length", str(len(route.body)))
+        request.end_headers()
+        for start in range(0, len(route.body), 16):
+            try:
+                request.wfile.write(route.body[start : start + 16])
+                request.wfile.flush()
+            except OSError:  # the client gave up, as it should
+                return
+            time.sleep(route.trickle)
+
 
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
-    server = FeedServer()
-    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    with FeedServer().running() as server:
+        yield server

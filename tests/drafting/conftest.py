@@ -2,45 +2,33 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from tests.conftest import LoopbackServer
 
-class FakeLLM:
+
+class FakeLLM(LoopbackServer):
     def __init__(self) -> None:
+        super().__init__()
         self.status = 200
         self.body: bytes = b"{}"
         self.delay = 0.0
         self.requests: list[dict] = []
-        fake = self
+        self.url = f"{self.base}/v1"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                payload = json.loads(self.rfile.read(length) or b"{}")
-                fake.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "json": payload}
-                )
-                time.sleep(fake.delay)
-                self.send_response(fake.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(fake.body)))
-                self.end_headers()
-                with contextlib.suppress(OSError):  # the client gave up (timeout tests)
-                    self.wfile.write(fake.body)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length", "0"))
+        payload = json.loads(request.rfile.read(length) or b"{}")
+        self.requests.append(
+            {"path": request.path, "headers": dict(request.headers), "json": payload}
+        )
+        time.sleep(self.delay)
+        self.reply(request, self.status, self.body, {"Content-Type": "application/json"})
 
     def answer(self, content: str, *, finish_reason: str = "stop", **message) -> None:
         self.status = 200
@@ -77,9 +65,5 @@ class FakeLLM:
 
 @pytest.fixture
 def fake_llm() -> Iterator[FakeLLM]:
-    fake = FakeLLM()
-    thread = threading.Thread(target=fake.httpd.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    fake.httpd.shutdown()
-    fake.httpd.server_close()
+    with FakeLLM().running() as fake:
+        yield fake
