@@ -239,6 +239,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Clarion <no-reply@{_base_ho
 CLARION_SITE_NAME = env_str("CLARION_SITE_NAME", "Clarion")
 # How long an emailed confirmation link stays valid.
 CLARION_CONFIRM_HOURS = env_int("CLARION_CONFIRM_HOURS", 72, minimum=1)
+# How long a "my data" link (copy or delete one's signatures) stays valid.
+CLARION_MY_DATA_HOURS = env_int("CLARION_MY_DATA_HOURS", 24, minimum=1)
+# Retention: signatures never confirmed, and the IP hashes of all signatures, are
+# deleted once they are this many days old (`clarion purge`, daily in the worker).
+CLARION_PURGE_UNCONFIRMED_DAYS = env_int("CLARION_PURGE_UNCONFIRMED_DAYS", 14, minimum=1)
+CLARION_PURGE_IP_DAYS = env_int("CLARION_PURGE_IP_DAYS", 30, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

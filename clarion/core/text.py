@@ -80,3 +80,16 @@ def truncate_at_sentence(text: str, limit: int) -> str:
             break
         kept = candidate
     return kept or truncate_at_word(text, limit)
+
+
+# Anything shaped like an email address, including internationalised ones.
+EMAIL_LIKE = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+
+def hide_emails(text: str, replacement: str = "[email hidden]") -> str:
+    """Public text with every email-like string blanked out.
+
+    Signers' comments are public; an address in one (their own or someone else's)
+    would be harvested, so no public page shows one whatever got stored.
+    """
+    return EMAIL_LIKE.sub(replacement, text)

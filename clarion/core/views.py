@@ -17,7 +17,11 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/about.html",
-        {"confirm_hours": settings.CLARION_CONFIRM_HOURS},
+        {
+            "confirm_hours": settings.CLARION_CONFIRM_HOURS,
+            "purge_unconfirmed_days": settings.CLARION_PURGE_UNCONFIRMED_DAYS,
+            "purge_ip_days": settings.CLARION_PURGE_IP_DAYS,
+        },
     )
 
 
@@ -26,7 +30,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/privacy.html",
-        {"confirm_hours": settings.CLARION_CONFIRM_HOURS},
+        {
+            "confirm_hours": settings.CLARION_CONFIRM_HOURS,
+            "purge_unconfirmed_days": settings.CLARION_PURGE_UNCONFIRMED_DAYS,
+            "purge_ip_days": settings.CLARION_PURGE_IP_DAYS,
+        },
     )
 
 

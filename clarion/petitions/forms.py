@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from clarion.core.text import EMAIL_LIKE
 from clarion.petitions.models import Signature
 from clarion.petitions.services import SignatureInput, normalise_email
 
@@ -68,7 +69,12 @@ class SignForm(forms.Form):
         return _clean_text(self.cleaned_data["postcode"]).upper()
 
     def clean_comment(self) -> str:
-        return _clean_text(self.cleaned_data["comment"], multiline=True)
+        comment = _clean_text(self.cleaned_data["comment"], multiline=True)
+        if EMAIL_LIKE.search(comment):
+            raise forms.ValidationError(
+                _("Your comment is public: leave email addresses out of it.")
+            )
+        return comment
 
     def clean_email(self) -> str:
         email = _clean_text(self.cleaned_data["email"])
@@ -94,3 +100,16 @@ class SearchForm(forms.Form):
 
     def clean_q(self) -> str:
         return _clean_text(self.cleaned_data["q"])
+
+
+class MyDataForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The email address you signed with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self) -> str:
+        email = _clean_text(self.cleaned_data["email"])
+        normalise_email(email)
+        return email

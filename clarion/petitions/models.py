@@ -254,6 +254,8 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["petition", "confirmed_at"], name="signature_petition_confirmed"),
             models.Index(fields=["confirmed_at"], name="signature_confirmed"),
+            # A signer's own data is found by address across petitions.
+            models.Index(fields=["email_normalised"], name="signature_email"),
         ]
 
     def __str__(self) -> str:

@@ -108,3 +108,12 @@ def countries_with_counts() -> list[tuple[str, int]]:
         for code in filter(None, codes):
             counts[code] = counts.get(code, 0) + 1
     return sorted(counts.items())
+
+
+def signer_signatures(email_key: str) -> list[Signature]:
+    """Everything stored about one signer (by normalised email), newest first."""
+    return list(
+        Signature.objects.filter(email_normalised=email_key)
+        .select_related("petition")
+        .order_by("-created_at")
+    )

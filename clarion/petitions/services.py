@@ -7,16 +7,19 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue, send_after_commit
 from clarion.petitions import search
 from clarion.petitions.counts import refresh_counts
@@ -269,3 +272,98 @@ def signatures_delete(signatures) -> int:
     deleted, _by_model = signatures.delete()
     refresh_counts(petition_ids)
     return deleted
+
+
+# --- a signer's own data --------------------------------------------------------------
+
+MY_DATA_SALT = "clarion.my-data"
+
+
+def my_data_token(email_key: str) -> str:
+    """A link token for the signer with this normalised email; it expires, unstored."""
+    return signing.TimestampSigner(salt=MY_DATA_SALT).sign_object({"e": email_key})
+
+
+def my_data_email(token: str) -> str | None:
+    """The normalised email a my-data token stands for, or None if bad or expired."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        data = signing.TimestampSigner(salt=MY_DATA_SALT).unsign_object(
+            token, max_age=timedelta(hours=settings.CLARION_MY_DATA_HOURS)
+        )
+    except (signing.BadSignature, ValueError):
+        return None
+    email = data.get("e") if isinstance(data, dict) else None
+    return email if isinstance(email, str) else None
+
+
+def my_data_request(email: str) -> None:
+    """Email a link to the signer's data, if this address has signed anything.
+
+    The caller always answers the same way, so the form reveals nothing about who
+    signed. At most one email per address per hour, however often the form is sent.
+    """
+    email_key = normalise_email(email)
+    if not Signature.objects.filter(email_normalised=email_key).exists():
+        return
+    hour = timezone.now().strftime("%Y%m%d%H")
+    digest = hashlib.sha256(email_key.encode()).hexdigest()[:24]
+    message = outbox_enqueue(
+        key=f"my-data:{digest}:{hour}",
+        to=email,
+        subject=_("Your signatures on %(site)s") % {"site": settings.CLARION_SITE_NAME},
+        body=render_to_string(
+            "petitions/email/my_data.txt",
+            {
+                "link": _absolute(reverse("petitions:my_data", args=[my_data_token(email_key)])),
+                "hours": settings.CLARION_MY_DATA_HOURS,
+                "site_name": settings.CLARION_SITE_NAME,
+            },
+        ),
+    )
+    send_after_commit(message)
+
+
+def my_data_delete(email_key: str) -> int:
+    """Delete every signature of this signer, correct the counts, and drop the mail
+    queued or kept for them. Returns how many signatures were deleted."""
+    with transaction.atomic():
+        signatures = Signature.objects.filter(email_normalised=email_key)
+        # The address as typed may differ in case from its normalised form.
+        addresses = set(signatures.values_list("email", flat=True)) | {email_key}
+        deleted = signatures_delete(signatures)
+        mail = Q()
+        for address in addresses:
+            mail |= Q(to__iexact=address)
+        OutboxMessage.objects.filter(mail).delete()
+    return deleted
+
+
+# --- retention ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    unconfirmed: int
+    ip_hashes: int
+
+
+def privacy_purge(now: datetime | None = None) -> PurgeResult:
+    """Delete signatures never confirmed and forget IP hashes once they are old enough.
+
+    Unconfirmed signatures count for nothing, and an IP hash only matters while abuse
+    is still being looked into; keeping either longer would only be a liability.
+    """
+    now = now or timezone.now()
+    stale = Signature.objects.filter(
+        confirmed_at__isnull=True,
+        created_at__lt=now - timedelta(days=settings.CLARION_PURGE_UNCONFIRMED_DAYS),
+    )
+    unconfirmed, _by_model = stale.delete()
+    ip_hashes = (
+        Signature.objects.exclude(ip_hash="")
+        .filter(created_at__lt=now - timedelta(days=settings.CLARION_PURGE_IP_DAYS))
+        .update(ip_hash="")
+    )
+    return PurgeResult(unconfirmed=unconfirmed, ip_hashes=ip_hashes)

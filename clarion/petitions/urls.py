@@ -15,4 +15,8 @@ urlpatterns = [
     path("p/<slug:slug>/sign/", views.sign, name="sign"),
     path("p/<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("my-data/", views.my_data_start, name="my_data_start"),
+    path("my-data/sent/", views.my_data_sent, name="my_data_sent"),
+    path("my-data/<str:token>/", views.my_data, name="my_data"),
+    path("my-data/<str:token>/export.json", views.my_data_export, name="my_data_export"),
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,11 +14,14 @@ from django_countries import countries
 
 from clarion.core.http import client_ip
 from clarion.petitions import search, selectors
-from clarion.petitions.forms import SearchForm, SignForm
+from clarion.petitions.forms import MyDataForm, SearchForm, SignForm
 from clarion.petitions.models import Category, Petition
 from clarion.petitions.services import (
     ConfirmState,
     SignatureError,
+    my_data_delete,
+    my_data_email,
+    my_data_request,
     signature_confirm,
     signature_create,
     signature_for_token,
@@ -195,3 +199,73 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "has_next": page_number < pages,
         },
     )
+
+
+# --- a signer's own data --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def my_data_start(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to one's signatures. The answer never says whether they exist."""
+    form = MyDataForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "petitions/my_data_start.html", {"form": form}, status=400)
+        my_data_request(form.cleaned_data["email"])
+        return redirect("petitions:my_data_sent")
+    return render(request, "petitions/my_data_start.html", {"form": form})
+
+
+@require_GET
+def my_data_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "petitions/my_data_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the link shows the data; only the POST behind the button deletes it."""
+    email_key = my_data_email(token)
+    if email_key is None:
+        return render(request, "petitions/my_data_invalid.html", status=404)
+    if request.method == "POST":
+        if request.POST.get("action") != "delete":
+            return HttpResponseBadRequest(_("Unknown action."))
+        deleted = my_data_delete(email_key)
+        return render(request, "petitions/my_data_deleted.html", {"deleted": deleted})
+    return render(
+        request,
+        "petitions/my_data.html",
+        {"signatures": selectors.signer_signatures(email_key), "token": token},
+    )
+
+
+@require_GET
+def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
+    email_key = my_data_email(token)
+    if email_key is None:
+        return JsonResponse({"error": _("This link is not valid or has expired.")}, status=404)
+    data = {
+        "email": email_key,
+        "exported_at": timezone.now().isoformat(),
+        "signatures": [
+            {
+                "petition": s.petition.title,
+                "petition_url": request.build_absolute_uri(s.petition.get_absolute_url()),
+                "full_name": s.full_name,
+                "email": s.email,
+                "country": s.country.code,
+                "postcode": s.postcode,
+                "comment": s.comment,
+                "show_name": s.show_name,
+                "wants_updates": s.wants_updates,
+                "language": s.language,
+                "signed_at": s.created_at.isoformat(),
+                "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
+                "ip_address_stored": "only as a keyed hash" if s.ip_hash else "no",
+            }
+            for s in selectors.signer_signatures(email_key)
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-signatures.json"'
+    return response

@@ -53,6 +53,7 @@ def test_it_takes_a_signature_and_asks_to_check_email(client, petition):
         ("country", "XX", "Select a valid choice."),
         ("postcode", "1" * 17, "at most 16 characters"),
         ("comment", "y" * 501, "at most 500 characters"),
+        ("comment", "Mail me: ana@example.org", "leave email addresses out"),
     ],
 )
 def test_it_reshows_the_form_with_a_message_and_stores_nothing(

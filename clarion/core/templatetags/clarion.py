@@ -9,7 +9,7 @@ from django import template
 from django.utils import dateformat
 from django.utils.safestring import SafeString
 
-from clarion.core.text import render_markdown, truncate_at_word
+from clarion.core.text import hide_emails, render_markdown, truncate_at_word
 
 register = template.Library()
 
@@ -39,3 +39,8 @@ def in_own_zone(value: datetime | None) -> str:
 @register.filter
 def urlquote(value: str) -> str:
     return quote(str(value), safe="")
+
+
+@register.filter(name="hide_emails")
+def hide_emails_filter(text: str) -> str:
+    return hide_emails(str(text or ""))

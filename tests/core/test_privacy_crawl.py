@@ -1,0 +1,112 @@
+"""No signer's email on any public page, feed or API response of a populated site.
+
+The crawl starts from the home page and the API's list endpoints, follows every link
+and every item URL that stays on the site, and looks for any email address in what it
+reads. The demo gives 9,000-odd signatures; a few more here carry names, comments and
+addresses chosen to tempt a leak (an address in a comment, a name shown publicly).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from clarion.petitions.models import Petition, Signature
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+MAX_PAGES = 600
+# Off-limits to the public or not pages at all.
+SKIP = ("/admin/", "/dev/outbox/", "/static/", "/confirm/", "/my-data/")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def _local(base: str, link: str) -> str | None:
+    url = urljoin(base, link)
+    parts = urlsplit(url)
+    if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return None if path.startswith(SKIP) else path
+
+
+def _json_links(data: object) -> list[str]:
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("url", "next", "previous") and isinstance(value, str):
+                found.append(value)
+            else:
+                found.extend(_json_links(value))
+    elif isinstance(data, list):
+        for value in data:
+            found.extend(_json_links(value))
+    return found
+
+
+@pytest.fixture
+def populated(settings, petition, sign):
+    settings.CLARION_BASE_URL = "http://testserver"
+    call_command("demo", verbosity=0)
+    sign(petition, "shown.signer@example.net", show_name=True, comment="Count me in!")
+    sign(
+        petition,
+        "commenter@example.com",
+        show_name=True,
+        comment="Write to me at commenter@example.com",
+    )
+    sign(petition, "Pending.Person@Example.org", confirm=False, show_name=True)
+    return petition
+
+
+def test_no_signer_email_appears_anywhere_public(client, populated):
+    signer_emails = {
+        address.lower()
+        for pair in Signature.objects.values_list("email", "email_normalised")
+        for address in pair
+    }
+    assert len(signer_emails) > 9000
+    start = ["/", "/api/v1/petitions?per_page=100", "/api/v1/articles?per_page=100"]
+    start += ["/api/v1/stories?per_page=100", "/news/", "/api/v1/openapi.json"]
+    start += [p.get_absolute_url() for p in Petition.objects.all()]
+    queue, seen, leaks = deque(start), set(start), []
+    while queue and len(seen) <= MAX_PAGES:
+        path = queue.popleft()
+        response = client.get(path)
+        if response.status_code in (301, 302):
+            links = [response["Location"]]
+            body = ""
+        else:
+            assert response.status_code < 500, path
+            body = response.content.decode("utf-8", "replace")
+            if response["Content-Type"].startswith("application/json"):
+                links = _json_links(json.loads(body))
+            else:
+                parser = _Links()
+                parser.feed(body)
+                links = parser.links
+        leaks += [(path, m) for m in EMAIL.findall(body) if m.lower() in signer_emails]
+        for link in links:
+            local = _local(f"http://testserver{path}", link)
+            if local and local not in seen:
+                seen.add(local)
+                queue.append(local)
+    assert len(seen) > 60, "the crawl should reach the whole demo site"
+    assert leaks == []
