@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
@@ -135,9 +135,38 @@ def remove_petition(petition_id: int) -> None:
             )
 
 
+# The word types of PostgreSQL's default parser that can carry accents.
+_PG_WORD_TYPES = (
+    "asciiword, word, numword, asciihword, hword, numhword, "
+    "hword_asciipart, hword_part, hword_numpart"
+)
+
+
+def _pg_fold_accents() -> None:
+    """Put ``unaccent`` in front of the config if it is missing and can now be had.
+
+    Migration 0004 does this when it can; a server that got the extension later (or a
+    superuser who created it) only needs ``clarion search_rebuild``, which calls this
+    before re-adding every row, so the generated column is computed anew.
+    """
+    if ignores_accents():
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            cursor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} "
+                f"ALTER MAPPING FOR {_PG_WORD_TYPES} WITH unaccent, simple"
+            )
+    except DatabaseError:
+        return
+
+
 def rebuild_index(petitions: Iterable[Petition] | None = None) -> int:
     if not fts_available():
         return 0
+    if connection.vendor == "postgresql":
+        _pg_fold_accents()
     if petitions is None:
         petitions = Petition.objects.prefetch_related("demands", "targets", "categories")
     with connection.cursor() as cursor:
