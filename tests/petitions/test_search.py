@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -24,7 +26,9 @@ def test_search_rebuild_brings_back_every_petition(make_petition):
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {search.TABLE}")  # noqa: S608
     assert _found("wetlands") == []
-    call_command("search_rebuild", stdout=None)
+    out = io.StringIO()
+    call_command("search_rebuild", stdout=out)
+    assert "Indexed 2 petitions." in out.getvalue()
     assert sorted(_found("wetlands")) == sorted([first.pk, second.pk])
 
 

@@ -5,6 +5,8 @@ These run in the PostgreSQL pass (`make test-postgres`) and skip on SQLite.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
 
@@ -158,6 +160,6 @@ def test_search_rebuild_takes_up_unaccent_when_it_arrives(make_petition, accents
         cursor.execute(f"UPDATE {search.TABLE} SET title = title")  # noqa: S608
     assert not search.ignores_accents()
     assert _found("rio") == []
-    call_command("search_rebuild", stdout=None)
+    call_command("search_rebuild", stdout=io.StringIO())
     assert search.ignores_accents()
     assert _found("rio") == [petition.pk]
