@@ -247,7 +247,13 @@ def _search_sqlite(
 # Weights for ts_rank in its order {D, C, B, A}: body, names, goal, title; the same
 # proportions as the bm25 weights on SQLite (1, 3, 5, 10).
 _PG_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
-_PG_HEADLINE = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords={SNIPPET_WORDS}, MinWords=12"
+# One fragment: ts_headline then centres it on the match instead of starting there.
+# ShortWord=0: by default it trims short words off a fragment's ends, which would cut
+# "now" after a match, or the "b" of a closing "</b>" written in the text.
+_PG_HEADLINE = (
+    f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxFragments=1, "
+    f"MaxWords={SNIPPET_WORDS}, MinWords=12, ShortWord=0"
+)
 
 
 def _search_postgres(
