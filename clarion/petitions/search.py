@@ -245,7 +245,9 @@ def _search_sqlite(
 
 
 # Weights for ts_rank in its order {D, C, B, A}: body, names, goal, title; the same
-# proportions as the bm25 weights on SQLite (1, 3, 5, 10).
+# proportions as the bm25 weights on SQLite (1, 3, 5, 10). ts_rank's normalisation 1
+# divides by the log of the document's length, so a long text that mentions a word in
+# passing doesn't outrank a short one about it, as bm25 does on SQLite.
 _PG_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
 # One fragment: ts_headline then centres it on the match instead of starting there.
 # ShortWord=0: by default it trims short words off a fragment's ends, which would cut
