@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint check-migrations pytest setup setup-dev browser clean
+.PHONY: run test test-postgres lint check-migrations pytest setup setup-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ check-migrations:
 
 pytest:
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The PostgreSQL pass: the same pytest suite against a PostgreSQL server (CI runs it
+# after `make test`). pytest-django creates and drops test_<name> on that server.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/clarion_test
+
+## make test-postgres: run pytest again on PostgreSQL (POSTGRES_URL=postgres://...)
+test-postgres: setup-dev
+	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --postgres-pass $(PYTEST_ARGS)
 
 # The browser test needs Debian's Chromium; install it when we can (root + apt).
 browser:

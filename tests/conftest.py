@@ -16,7 +16,10 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from clarion.petitions import search
@@ -31,6 +34,72 @@ def require(flag: str, reason: str) -> None:
     if os.environ.get(flag) == "1":
         pytest.fail(f"{reason} ({flag}=1 demands it)")
     pytest.skip(reason)
+
+
+# PostgreSQL: tests marked `postgres` need it; everything else runs on either database.
+# `make test` runs on SQLite, where they skip. `make test-postgres` is the PostgreSQL
+# pass: it runs pytest with --postgres-pass, which refuses to go on unless the database
+# really is a reachable PostgreSQL when CLARION_REQUIRE_POSTGRES=1 (CI), so there the
+# marked tests always run and a skip can only happen in the SQLite pass.
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgres-pass",
+        action="store_true",
+        help="this run is the PostgreSQL pass (make test-postgres): DATABASE_URL must "
+        "point to a reachable PostgreSQL",
+    )
+
+
+def _on_postgres() -> bool:
+    return django_settings.DATABASES["default"]["ENGINE"].startswith(
+        "django.db.backends.postgresql"
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_pass(request: pytest.FixtureRequest, django_db_blocker) -> None:
+    if not request.config.getoption("--postgres-pass"):
+        return
+    demanded = os.environ.get("CLARION_REQUIRE_POSTGRES") == "1"
+    suffix = " (CLARION_REQUIRE_POSTGRES=1 demands it)" if demanded else ""
+    if not _on_postgres():
+        pytest.exit(f"the PostgreSQL pass needs DATABASE_URL=postgres://...{suffix}", 1)
+    try:
+        # The server's maintenance database: the configured one may not exist yet, and
+        # pytest-django only needs the server to create test_<name>.
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:
+        if demanded:
+            pytest.exit(f"PostgreSQL is not reachable: {exc}{suffix}", 1)
+        pytest.exit(f"PostgreSQL is not reachable, so the PostgreSQL pass stops: {exc}", 0)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and not _on_postgres():
+        # Only the SQLite pass gets here: the PostgreSQL pass stops at session start.
+        pytest.skip("needs PostgreSQL: the PostgreSQL pass (make test-postgres) runs it")
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction(monkeypatch):
+    # Each test runs inside a transaction that is rolled back at the end, so autocommit
+    # is off, and close_old_connections() (the worker calls it between jobs) takes that
+    # for a broken connection and closes it, test data and all. SQLite's in-memory test
+    # database is never closed, which hid this; on PostgreSQL the next query fails. A
+    # real worker runs in autocommit, so only the test's own transaction is spared.
+    original = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+    def close_unless_in_test_transaction(self: BaseDatabaseWrapper) -> None:
+        if not self.in_atomic_block:
+            original(self)
+
+    monkeypatch.setattr(
+        BaseDatabaseWrapper, "close_if_unusable_or_obsolete", close_unless_in_test_transaction
+    )
 
 
 @pytest.fixture(autouse=True)

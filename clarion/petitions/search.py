@@ -1,9 +1,25 @@
 """Full-text search over petitions, behind one interface.
 
-SQLite (the default) uses an FTS5 table, ``petitions_search``, whose rowid is the
-petition id. Every write path that changes a petition's words calls
-``index_petition``; ``clarion search_rebuild`` rebuilds the whole index.
-Other databases get their own branch here so callers never change.
+Both databases keep a side table, ``petitions_search``, keyed by petition id, holding
+the petition's words in four columns (title, goal, body, names). Every write path that
+changes a petition's words calls ``index_petition``; ``clarion search_rebuild``
+rebuilds the whole table. Callers only see ``search()``, which answers the same
+``SearchPage`` on either database.
+
+SQLite (the default) makes that table an FTS5 virtual table whose rowid is the
+petition id, ranked with bm25.
+
+PostgreSQL makes it a plain table with a generated, GIN-indexed ``tsvector`` column
+(migration 0004), ranked with ``ts_rank`` and cut into snippets with ``ts_headline``.
+The text search configuration, ``clarion_search``, is a copy of ``simple`` with the
+``unaccent`` dictionary in front when the server has that extension. Petitions are
+written in English, Spanish and other languages side by side, and a visitor's query
+doesn't say which language it is in: a language's stemmer applied to the wrong
+language mangles words, and one config per row would need the query run through
+every stemmer. ``simple`` keeps every word as written (folded to lower case, and
+without accents where ``unaccent`` exists), and prefix matching ("clim" finds
+"climate", "río" finds "ríos") gives back most of what stemming would. It is also
+what SQLite's unicode61 tokenizer does, so both databases find the same petitions.
 """
 
 from __future__ import annotations
@@ -13,7 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,10 +37,19 @@ from clarion.core.text import markdown_to_text
 from clarion.petitions.models import Petition
 
 TABLE = "petitions_search"
+# Created by migration 0004 on PostgreSQL; see the module docstring.
+PG_CONFIG = "clarion_search"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # Control characters mark the match inside a snippet so the rest can be escaped safely.
 _OPEN, _CLOSE = "\x02", "\x03"
+# ts_headline drops anything its parser takes for an HTML tag, so on PostgreSQL "<" and
+# ">" travel through it as these two characters (which its parser treats as spaces,
+# keeping the words around them apart) and come back before escaping.
+_LT, _GT = "\x04", "\x05"
+_RESERVED = str.maketrans("", "", _OPEN + _CLOSE + _LT + _GT)
+_ELLIPSIS = "…"
 MAX_QUERY_TERMS = 12
+SNIPPET_WORDS = 24
 
 
 @dataclass(frozen=True)
@@ -41,7 +66,7 @@ class SearchPage:
 
 
 def fts_available() -> bool:
-    return connection.vendor == "sqlite"
+    return connection.vendor in ("sqlite", "postgresql")
 
 
 def create_index_sql() -> str:
@@ -49,6 +74,18 @@ def create_index_sql() -> str:
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
         "title, goal, body, names, tokenize = 'unicode61 remove_diacritics 2')"
     )
+
+
+def ignores_accents() -> bool:
+    """Whether "rio" finds "río" here (PostgreSQL needs the unaccent extension)."""
+    if connection.vendor != "postgresql":
+        return fts_available()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector(%s::regconfig, 'río') @@ to_tsquery(%s::regconfig, 'rio')",
+            [PG_CONFIG, PG_CONFIG],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def _document(petition: Petition) -> tuple[str, str, str, str]:
@@ -59,7 +96,9 @@ def _document(petition: Petition) -> tuple[str, str, str, str]:
         + [c.name for c in petition.categories.all()]
         + [petition.related_headline, petition.related_outlet]
     )
-    return petition.title, petition.goal, body, names
+    # The snippet markers must only ever come from the search engine.
+    fields = (petition.title, petition.goal, body, names)
+    return tuple(field.translate(_RESERVED) for field in fields)  # type: ignore[return-value]
 
 
 def index_petition(petition: Petition) -> None:
@@ -67,6 +106,15 @@ def index_petition(petition: Petition) -> None:
         return
     title, goal, body, names = _document(petition)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {TABLE} (petition_id, title, goal, body, names) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (petition_id) DO UPDATE SET "
+                "title = EXCLUDED.title, goal = EXCLUDED.goal, body = EXCLUDED.body, "
+                "names = EXCLUDED.names",
+                [petition.pk, title, goal, body, names],
+            )
+            return
         cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [petition.pk])  # noqa: S608
         cursor.execute(
             f"INSERT INTO {TABLE} (rowid, title, goal, body, names) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
@@ -74,15 +122,51 @@ def index_petition(petition: Petition) -> None:
         )
 
 
+def _id_column() -> str:
+    return "petition_id" if connection.vendor == "postgresql" else "rowid"
+
+
 def remove_petition(petition_id: int) -> None:
     if fts_available():
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [petition_id])  # noqa: S608
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE {_id_column()} = %s",  # noqa: S608
+                [petition_id],
+            )
+
+
+# The word types of PostgreSQL's default parser that can carry accents.
+_PG_WORD_TYPES = (
+    "asciiword, word, numword, asciihword, hword, numhword, "
+    "hword_asciipart, hword_part, hword_numpart"
+)
+
+
+def _pg_fold_accents() -> None:
+    """Put ``unaccent`` in front of the config if it is missing and can now be had.
+
+    Migration 0004 does this when it can; a server that got the extension later (or a
+    superuser who created it) only needs ``clarion search_rebuild``, which calls this
+    before re-adding every row, so the generated column is computed anew.
+    """
+    if ignores_accents():
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            cursor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} "
+                f"ALTER MAPPING FOR {_PG_WORD_TYPES} WITH unaccent, simple"
+            )
+    except DatabaseError:
+        return
 
 
 def rebuild_index(petitions: Iterable[Petition] | None = None) -> int:
     if not fts_available():
         return 0
+    if connection.vendor == "postgresql":
+        _pg_fold_accents()
     if petitions is None:
         petitions = Petition.objects.prefetch_related("demands", "targets", "categories")
     with connection.cursor() as cursor:
@@ -94,14 +178,27 @@ def rebuild_index(petitions: Iterable[Petition] | None = None) -> int:
     return count
 
 
+def _terms(query: str) -> list[str]:
+    return _TOKEN.findall(query.lower())[:MAX_QUERY_TERMS]
+
+
 def to_match_expression(query: str) -> str:
     """Turn what a person typed into a safe FTS5 expression.
 
     Every word becomes a quoted prefix term, so punctuation and FTS operators in
     the input can't break the query, and "clim" finds "climate".
     """
-    terms = _TOKEN.findall(query.lower())[:MAX_QUERY_TERMS]
-    return " ".join(f'"{term}"*' for term in terms)
+    return " ".join(f'"{term}"*' for term in _terms(query))
+
+
+def to_tsquery_text(query: str) -> str:
+    """The PostgreSQL twin of ``to_match_expression``, for ``to_tsquery``.
+
+    Each word is a quoted lexeme with a prefix mark, all of them required. A word
+    is made of \\w characters only, so it can hold no quote or backslash to break
+    out of its quotes, and no tsquery operator survives.
+    """
+    return " & ".join(f"'{term}':*" for term in _terms(query))
 
 
 def _highlight(snippet: str) -> SafeString:
@@ -115,18 +212,10 @@ def search(query: str, queryset: QuerySet[Petition], *, offset: int, limit: int)
     if not expression or not fts_available():
         return SearchPage(query=query, hits=[], total=0)
     scope_sql, scope_params = queryset.order_by().values("pk").query.sql_with_params()
-    where = f"{TABLE} MATCH %s AND rowid IN ({scope_sql})"
-    params = [expression, *scope_params]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
-        total = cursor.fetchone()[0]
-        cursor.execute(
-            # Title matters most, then the goal, then names, then the body.
-            f"SELECT rowid, snippet({TABLE}, -1, %s, %s, '…', 24) FROM {TABLE} "  # noqa: S608
-            f"WHERE {where} ORDER BY bm25({TABLE}, 10.0, 5.0, 1.0, 3.0) LIMIT %s OFFSET %s",
-            [_OPEN, _CLOSE, *params, limit, offset],
-        )
-        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        total, rows = _search_postgres(query, scope_sql, scope_params, offset, limit)
+    else:
+        total, rows = _search_sqlite(expression, scope_sql, scope_params, offset, limit)
     by_id = queryset.in_bulk([row[0] for row in rows])
     hits = [
         SearchHit(petition=by_id[pk], snippet=_highlight(snippet))
@@ -134,3 +223,96 @@ def search(query: str, queryset: QuerySet[Petition], *, offset: int, limit: int)
         if pk in by_id
     ]
     return SearchPage(query=query, hits=hits, total=total)
+
+
+def _search_sqlite(
+    expression: str, scope_sql: str, scope_params: tuple, offset: int, limit: int
+) -> tuple[int, list[tuple[int, str]]]:
+    where = f"{TABLE} MATCH %s AND rowid IN ({scope_sql})"
+    params = [expression, *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            # Title matters most, then the goal, then names, then the body.
+            f"SELECT rowid, snippet({TABLE}, -1, %s, %s, '…', {SNIPPET_WORDS}) "  # noqa: S608
+            f"FROM {TABLE} WHERE {where} "
+            f"ORDER BY bm25({TABLE}, 10.0, 5.0, 1.0, 3.0) LIMIT %s OFFSET %s",
+            [_OPEN, _CLOSE, *params, limit, offset],
+        )
+        rows = cursor.fetchall()
+    return total, rows
+
+
+# Weights for ts_rank in its order {D, C, B, A}: body, names, goal, title; the same
+# proportions as the bm25 weights on SQLite (1, 3, 5, 10). ts_rank's normalisation 1
+# divides by the log of the document's length, so a long text that mentions a word in
+# passing doesn't outrank a short one about it, as bm25 does on SQLite.
+_PG_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
+# One fragment: ts_headline then centres it on the match instead of starting there.
+# ShortWord=0: by default it trims short words off a fragment's ends, which would cut
+# "now" after a match, or the "b" of a closing "</b>" written in the text.
+_PG_HEADLINE = (
+    f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxFragments=1, "
+    f"MaxWords={SNIPPET_WORDS}, MinWords=12, ShortWord=0"
+)
+
+
+def _search_postgres(
+    query: str, scope_sql: str, scope_params: tuple, offset: int, limit: int
+) -> tuple[int, list[tuple[int, str]]]:
+    tsquery = to_tsquery_text(query)
+    where = "s.document @@ q.query AND s.petition_id IN (" + scope_sql + ")"
+    with_query = "WITH q AS (SELECT to_tsquery(%s::regconfig, %s) AS query) "
+    head = [PG_CONFIG, tsquery]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            with_query + f"SELECT count(*) FROM {TABLE} s, q WHERE {where}",  # noqa: S608
+            [*head, *scope_params],
+        )
+        total = cursor.fetchone()[0]
+        # Rank and cut the page first; only its rows get a snippet. The snippet comes
+        # from the one column that matches best (ties go to title, goal, body, names),
+        # as SQLite's snippet() picks a column.
+        cursor.execute(
+            with_query + "SELECT page.petition_id, best.text, "  # noqa: S608
+            "ts_headline(%s::regconfig, translate(best.text, '<>', %s), q.query, %s) "
+            "FROM ("
+            f"  SELECT s.petition_id, s.title, s.goal, s.body, s.names, "
+            f"  ts_rank(%s::float4[], s.document, q.query, 1) AS rank "
+            f"  FROM {TABLE} s, q WHERE {where} "
+            "  ORDER BY rank DESC, s.petition_id DESC LIMIT %s OFFSET %s"
+            ") page CROSS JOIN q CROSS JOIN LATERAL ("
+            "  SELECT c.text FROM (VALUES (1, page.title), (2, page.goal), (3, page.body), "
+            "  (4, page.names)) AS c(position, text) "
+            "  ORDER BY ts_rank(to_tsvector(%s::regconfig, c.text), q.query) DESC, c.position "
+            "  LIMIT 1"
+            ") best ORDER BY page.rank DESC, page.petition_id DESC",
+            [
+                *head,
+                PG_CONFIG,
+                _LT + _GT,
+                _PG_HEADLINE,
+                _PG_WEIGHTS,
+                *scope_params,
+                limit,
+                offset,
+                PG_CONFIG,
+            ],
+        )
+        rows = [
+            (pk, _with_ellipses(headline.translate({ord(_LT): "<", ord(_GT): ">"}), text))
+            for pk, text, headline in cursor.fetchall()
+        ]
+    return total, rows
+
+
+def _with_ellipses(headline: str, text: str) -> str:
+    """Mark where ts_headline cut the text, as SQLite's snippet() does."""
+    words = " ".join(headline.replace(_OPEN, "").replace(_CLOSE, "").split())
+    whole = " ".join(text.split())
+    if not words or words == whole:
+        return headline.strip()
+    before = "" if whole.startswith(words) else _ELLIPSIS
+    after = "" if whole.endswith(words) else _ELLIPSIS
+    return f"{before}{headline.strip()}{after}"

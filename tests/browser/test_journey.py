@@ -1,7 +1,8 @@
 """A person's whole journey in Chromium: find a petition, sign it, confirm, see it count.
 
-The site runs as a real server process on its own SQLite file, exactly as
-`make run` starts it, so this test crosses every layer.
+The site runs as a real server process on its own SQLite file (its own PostgreSQL
+database in the PostgreSQL pass), exactly as `make run` starts it, so this test
+crosses every layer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -58,16 +61,56 @@ def _wait_until_up(url: str, log: Path, process: subprocess.Popen) -> None:
     pytest.fail(f"the site did not start:\n{log.read_text()[-3000:]}")
 
 
+@contextmanager
+def _site_database(var: Path) -> Iterator[str]:
+    """The site's own database, created empty and dropped afterwards.
+
+    pytest's test database is no use to another process: each test's writes stay in
+    a transaction that is rolled back. So on PostgreSQL the site gets a database of
+    its own next to it on the same server.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{var}/site.sqlite3"
+        return
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_browser"
+    server = psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with server:
+        server.execute(drop)
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield parts._replace(path=f"/{name}").geturl()
+        finally:
+            server.execute(drop)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[str]:
     if not os.path.exists(CHROMIUM):
         require("CLARION_REQUIRE_BROWSER", "Chromium is not installed")
     var = tmp_path_factory.mktemp("site")
+    with _site_database(var) as database_url:
+        yield from _serve(var, database_url)
+
+
+def _serve(var: Path, database_url: str) -> Iterator[str]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{var}/site.sqlite3",
+        "DATABASE_URL": database_url,
         "CLARION_VAR_DIR": str(var),
         "DEBUG": "1",
         "SECRET_KEY": "browser-test",

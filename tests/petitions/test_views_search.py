@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from clarion.petitions import search
 from clarion.petitions.models import Petition
+from tests.conftest import require
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,9 @@ def test_it_ranks_title_matches_first_and_highlights(client, make_petition):
 
 def test_it_matches_prefixes_and_ignores_accents(client, make_petition):
     petition = make_petition(title="Protección del río", narrative="Agua limpia para todos.")
-    for query in ("rio", "protec", "AGUA"):
+    for query in ("protec", "AGUA", "rio"):
+        if query == "rio" and not search.ignores_accents():
+            require("CLARION_REQUIRE_POSTGRES", "this PostgreSQL has no unaccent extension")
         hits = client.get("/search/", {"q": query}).context["results"].hits
         assert [h.petition.pk for h in hits] == [petition.pk], query
 
