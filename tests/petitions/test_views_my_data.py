@@ -49,9 +49,7 @@ def test_a_bad_address_is_refused_with_a_message(client):
     assert not OutboxMessage.objects.exists()
 
 
-def test_opening_the_link_shows_the_data_and_changes_nothing(
-    client, petition, make_petition, sign
-):
+def test_opening_the_link_shows_the_data_and_changes_nothing(client, petition, make_petition, sign):
     other = make_petition(title="Light the towpath", slug="light-the-towpath")
     sign(petition, "ana@example.org", postcode="SE1 7PB", comment="For the fish.")
     sign(other, "ana@example.org", confirm=False)

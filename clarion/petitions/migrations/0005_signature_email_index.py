@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0003_keywords_drafts_offsets'),
+        ('petitions', '0004_postgres_search'),
     ]
 
     operations = [
