@@ -4,6 +4,8 @@ from django.urls import include, path
 from clarion.api.urls import api
 from clarion.core import views as core_views
 
+handler400 = "clarion.core.views.bad_request"
+
 urlpatterns = [
     path("", include("clarion.petitions.urls")),
     path("news/", include("clarion.news.urls")),

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from clarion.api.common import absolute, check_filters, page_of
+from clarion.api.common import CountryCode, Page, PerPage, absolute, page_of
 from clarion.api.news_schemas import (
     ArticleDetailOut,
     ArticlePage,
@@ -26,18 +26,18 @@ _PUBLIC = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 
 class ArticleFilters(Schema):
     category: str | None = None
-    country: str | None = None
+    country: CountryCode = None
     story: int | None = None
     language: str | None = None
-    page: int = 1
-    per_page: int = 20
+    page: Page = 1
+    per_page: PerPage = 20
 
 
 class StoryFilters(Schema):
     category: str | None = None
-    country: str | None = None
-    page: int = 1
-    per_page: int = 20
+    country: CountryCode = None
+    page: Page = 1
+    per_page: PerPage = 20
 
 
 def _paginate(request: HttpRequest, qs: QuerySet, page: int, per_page: int, render) -> dict:
@@ -117,10 +117,9 @@ def _stories() -> QuerySet[Story]:
     )
 
 
-@articles_router.get("", response={200: ArticlePage, 400: ErrorOut, 422: ValidationErrorOut})
+@articles_router.get("", response={200: ArticlePage, 422: ValidationErrorOut})
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     """Stored articles, newest first; times are given in each outlet's own UTC offset."""
-    check_filters(filters.page, filters.per_page, filters.country)
     qs = _articles()
     if filters.category:
         qs = qs.filter(categories__slug=filters.category)
@@ -141,13 +140,12 @@ def get_article(request: HttpRequest, article_id: int):
     return article_to_dict(article, with_text=True)
 
 
-@stories_router.get("", response={200: StoryPage, 400: ErrorOut, 422: ValidationErrorOut})
+@stories_router.get("", response={200: StoryPage, 422: ValidationErrorOut})
 def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
     """Stories, most recently covered first, each with its articles and its petition.
 
     The petition's slug appears once it is published; staff also see drafts.
     """
-    check_filters(filters.page, filters.per_page, filters.country)
     qs = _stories()
     if filters.category:
         qs = qs.filter(categories__slug=filters.category)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from clarion.api.common import absolute, check_filters, page_of
+from clarion.api.common import CountryCode, Page, PerPage, absolute, page_of
 from clarion.api.schemas import ErrorOut, PetitionOut, PetitionPage, ValidationErrorOut
 from clarion.petitions import search, selectors
 from clarion.petitions.models import Demand, Petition
@@ -20,10 +20,10 @@ router = Router(tags=["petitions"])
 class PetitionFilters(Schema):
     q: str | None = None
     category: str | None = None
-    country: str | None = None
+    country: CountryCode = None
     status: Literal["published", "closed", "draft"] | None = None
-    page: int = 1
-    per_page: int = 20
+    page: Page = 1
+    per_page: PerPage = 20
 
 
 def petition_to_dict(petition: Petition) -> dict:
@@ -81,11 +81,10 @@ def _scope(request: HttpRequest, filters: PetitionFilters):
 # listed so the document describes every answer a client can get.
 @router.get(
     "",
-    response={200: PetitionPage, 400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    response={200: PetitionPage, 403: ErrorOut, 422: ValidationErrorOut},
 )
 def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]):
     """Public petitions, newest first, or ranked by relevance when `q` is given."""
-    check_filters(filters.page, filters.per_page, filters.country)
     qs = _scope(request, filters)
     offset = (filters.page - 1) * filters.per_page
     if filters.q and filters.q.strip():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from clarion.delivery.models import OutboxMessage
@@ -17,11 +19,7 @@ def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/about.html",
-        {
-            "confirm_hours": settings.CLARION_CONFIRM_HOURS,
-            "purge_unconfirmed_days": settings.CLARION_PURGE_UNCONFIRMED_DAYS,
-            "purge_ip_days": settings.CLARION_PURGE_IP_DAYS,
-        },
+        {"confirm_hours": settings.CLARION_CONFIRM_HOURS},
     )
 
 
@@ -64,3 +62,25 @@ def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     message = get_object_or_404(OutboxMessage, pk=pk)
     return render(request, "core/outbox_message.html", {"message": message})
+
+
+class InvalidEncoding(Exception):
+    """The request's query string or body is not valid UTF-8."""
+
+
+def bad_request_message(exception: Exception | None) -> str:
+    if isinstance(exception, RequestDataTooBig):
+        return _("The request is too large: shorten what you typed and send it again.")
+    if isinstance(exception, TooManyFieldsSent):
+        return _("The request has too many fields.")
+    if isinstance(exception, InvalidEncoding):
+        return _("The request is not valid UTF-8 text; check what was typed or pasted.")
+    return _("The request could not be understood.")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 400 answer: JSON for the API, a page for everyone else, saying what was wrong."""
+    message = bad_request_message(exception)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

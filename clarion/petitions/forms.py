@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django import forms
@@ -13,6 +14,8 @@ from clarion.petitions.services import SignatureInput, normalise_email
 
 # Letters from any script are welcome in a name; invisible and control characters are not.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+# Something shaped like an HTML tag or comment. "I <3 rivers" is not one.
+_MARKUP = re.compile(r"<\s*[/!?]?\s*[A-Za-z]")
 
 
 def _clean_text(value: str, *, multiline: bool = False) -> str:
@@ -20,6 +23,8 @@ def _clean_text(value: str, *, multiline: bool = False) -> str:
     for char in value:
         if char not in allowed and unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
             raise forms.ValidationError(_("Remove the invisible or control characters."))
+        if char == "\ufffd":  # what undecodable bytes become
+            raise forms.ValidationError(_("Remove the characters that could not be read."))
     return unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
 
 
@@ -63,6 +68,8 @@ class SignForm(forms.Form):
         name = _clean_text(self.cleaned_data["full_name"])
         if not any(ch.isalpha() for ch in name):
             raise forms.ValidationError(_("Enter your name."))
+        if "<" in name or ">" in name:
+            raise forms.ValidationError(_("A name can't contain < or >."))
         return name
 
     def clean_postcode(self) -> str:
@@ -70,6 +77,8 @@ class SignForm(forms.Form):
 
     def clean_comment(self) -> str:
         comment = _clean_text(self.cleaned_data["comment"], multiline=True)
+        if _MARKUP.search(comment):
+            raise forms.ValidationError(_("Comments are plain text: remove the HTML tags."))
         if EMAIL_LIKE.search(comment):
             raise forms.ValidationError(
                 _("Your comment is public: leave email addresses out of it.")

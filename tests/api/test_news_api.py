@@ -51,11 +51,13 @@ def test_one_article_carries_its_text(client, news):
 
 
 @pytest.mark.parametrize("query", ["country=CHL", "page=0", "per_page=500"])
-def test_bad_parameters_get_a_clear_400(client, news, query):
+def test_bad_parameters_get_a_422_naming_the_parameter(client, news, query):
     for path in ("/api/v1/articles", "/api/v1/stories"):
         response = client.get(f"{path}?{query}")
-        assert response.status_code == 400
-        assert response.json()["detail"]
+        assert response.status_code == 422
+        [issue] = response.json()["detail"]
+        assert issue["loc"] == ["query", query.split("=")[0]]
+        assert issue["msg"]
 
 
 def test_it_paginates_with_absolute_links(client, news, settings):

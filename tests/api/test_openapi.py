@@ -221,10 +221,10 @@ def test_it_answers_drafts_to_staff_as_documented(client, spec, make_petition, m
 @pytest.mark.parametrize(
     ("params", "status"),
     [
-        ({"per_page": 0}, 400),
-        ({"per_page": 101}, 400),
-        ({"page": 0}, 400),
-        ({"country": "MEX"}, 400),
+        ({"per_page": 0}, 422),
+        ({"per_page": 101}, 422),
+        ({"page": 0}, 422),
+        ({"country": "MEX"}, 422),
         ({"status": "draft"}, 403),
         ({"page": "two"}, 422),
         ({"status": "secret"}, 422),

@@ -119,8 +119,10 @@ def test_it_refuses_a_country_that_is_not_two_letters(client, make_petition, cou
     # "E," would otherwise match the stored text "DE,FR" as a substring.
     make_petition(countries=["FR", "DE"])
     response = client.get(LIST, {"country": country})
-    assert response.status_code == 400
-    assert "two-letter" in response.json()["detail"]
+    assert response.status_code == 422
+    [issue] = response.json()["detail"]
+    assert issue["loc"] == ["query", "country"]
+    assert "pattern" in issue["msg"]
 
 
 def test_it_combines_category_country_and_status(client, make_petition, category):
@@ -199,10 +201,10 @@ def test_it_accepts_per_page_at_its_bounds(client, petition, per_page):
 )
 def test_it_refuses_page_sizes_out_of_bounds_with_a_clear_message(client, db, params):
     response = client.get(LIST, params)
-    assert response.status_code == 400
-    detail = response.json()["detail"]
-    assert isinstance(detail, str)
-    assert "per_page between 1 and 100" in detail
+    assert response.status_code == 422
+    [issue] = response.json()["detail"]
+    assert issue["loc"] == ["query", *params]
+    assert "greater than" in issue["msg"] or "less than" in issue["msg"]
 
 
 # --- search ------------------------------------------------------------------------

@@ -1,0 +1,218 @@
+"""Bad input across every form and endpoint: a 4xx that says what is wrong, nothing
+stored, nothing echoed unescaped, never a 5xx.
+
+Each row is one request. Forms are sent as a browser would (with the CSRF cookie and
+token unless the row is about CSRF); the API is sent as a client would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from clarion.delivery.models import OutboxMessage
+from clarion.petitions.models import Signature
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = "<script>alert('x')</script>"
+SIGN = {
+    "full_name": "Ana Example",
+    "email": "ana@example.org",
+    "country": "GB",
+    "postcode": "",
+    "comment": "",
+}
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    path: str
+    status: int
+    message: str = ""
+    data: dict | bytes | None = None
+    content_type: str = "application/x-www-form-urlencoded"
+    csrf: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def _sign(**fields) -> dict:
+    return {**SIGN, **fields}
+
+
+def _form(data: dict) -> bytes:
+    from urllib.parse import urlencode
+
+    return urlencode(data).encode()
+
+
+S = "/p/clean-the-thames/sign/"
+ROWS = [
+    # Over-long fields.
+    Row("long name", "POST", S, 400, "at most 120", _form(_sign(full_name="A" * 121))),
+    Row("long email", "POST", S, 400, "at most 254", _form(_sign(email="a" * 250 + "@x.org"))),
+    Row("long postcode", "POST", S, 400, "at most 16", _form(_sign(postcode="9" * 17))),
+    Row("long comment", "POST", S, 400, "at most 500", _form(_sign(comment="c" * 501))),
+    Row("long search", "GET", "/search/?q=" + "q" * 201, 400, "at most 200"),
+    # Control, invisible and direction-changing characters.
+    Row("bell in name", "POST", S, 400, "control characters", _form(_sign(full_name="Ana\x07"))),
+    Row("null in comment", "POST", S, 400, "Null characters", _form(_sign(comment="a\x00b"))),
+    Row(
+        "zero-width in name",
+        "POST",
+        S,
+        400,
+        "invisible",
+        _form(_sign(full_name="An\u200ba")),
+    ),
+    Row(
+        "right-to-left override in name",
+        "POST",
+        S,
+        400,
+        "invisible",
+        _form(_sign(full_name="Ana \u202egnp.exe")),
+    ),
+    Row("control in search", "GET", "/search/?q=rive%07r", 400, "control characters"),
+    # Bytes that are not UTF-8.
+    Row(
+        "latin-1 bytes in a form",
+        "POST",
+        S,
+        400,
+        "not valid UTF-8",
+        b"full_name=Ana%E9&email=ana%40example.org&country=GB",
+    ),
+    Row("broken bytes in a query", "GET", "/search/?q=r%FFo", 400, "not valid UTF-8"),
+    Row("broken bytes to the API", "GET", "/api/v1/petitions?q=%C3", 400, "not valid UTF-8"),
+    # Markup and script.
+    Row("script as a name", "POST", S, 400, "A name can", _form(_sign(full_name=PAYLOAD + "A"))),
+    Row("tags in a comment", "POST", S, 400, "plain text", _form(_sign(comment="hi " + PAYLOAD))),
+    Row("address in a comment", "POST", S, 400, "leave email", _form(_sign(comment="x@y.org"))),
+    # Malformed and internationalised addresses.
+    Row("no domain", "POST", S, 400, "valid email", _form(_sign(email="ana@"))),
+    Row("two ats", "POST", S, 400, "valid email", _form(_sign(email="ana@@example.org"))),
+    Row("space", "POST", S, 400, "valid email", _form(_sign(email="a na@example.org"))),
+    Row(
+        "domain label too long",
+        "POST",
+        S,
+        400,
+        "valid email",
+        _form(_sign(email="ana@" + "x" * 64 + ".org")),
+    ),
+    Row("bad idn", "POST", S, 400, "valid email", _form(_sign(email="ana@xn--.org"))),
+    # CSRF: every state change needs the token.
+    Row("sign without csrf", "POST", S, 403, "form has expired", _form(_sign()), csrf=False),
+    Row(
+        "confirm without csrf",
+        "POST",
+        "/confirm/some-token/",
+        403,
+        "form has expired",
+        b"",
+        csrf=False,
+    ),
+    Row(
+        "my data without csrf",
+        "POST",
+        "/my-data/",
+        403,
+        "form has expired",
+        _form({"email": "ana@example.org"}),
+        csrf=False,
+    ),
+    # Wrong methods.
+    Row("get the sign url", "GET", S, 405),
+    Row("put a petition", "PUT", "/p/clean-the-thames/", 405, data=b""),
+    Row("delete the home page", "DELETE", "/", 405),
+    Row("post to search", "POST", "/search/", 405, data=b"q=x"),
+    Row(
+        "post to the api",
+        "POST",
+        "/api/v1/petitions",
+        405,
+        data=b"{}",
+        content_type="application/json",
+    ),
+    # Oversized bodies (Django's limit: 2.5 MB).
+    Row(
+        "huge form",
+        "POST",
+        S,
+        400,
+        "too large",
+        _form(_sign(comment="c" * 3_000_000)),
+    ),
+    Row(
+        "invalid json",
+        "POST",
+        "/api/v1/petitions",
+        400,
+        "not valid UTF-8",
+        b'{"a": "\xff"}',
+        content_type="application/json",
+    ),
+    # Unknown slugs and ids.
+    Row("unknown petition", "GET", "/p/no-such-petition/", 404),
+    Row("sign an unknown petition", "POST", "/p/no-such-petition/sign/", 404, data=_form(_sign())),
+    Row("unknown category", "GET", "/categories/no-such-thing/", 404),
+    Row("unknown country", "GET", "/countries/QQ/", 404),
+    Row("not a country", "GET", "/countries/Atlantis/", 404),
+    Row("unknown story", "GET", "/news/stories/999999/", 404),
+    Row("unknown article", "GET", "/news/articles/999999/x/", 404),
+    Row("unknown confirmation", "GET", "/confirm/" + "z" * 43 + "/", 404),
+    Row("unknown petition in the api", "GET", "/api/v1/petitions/no-such", 404, "no-such"),
+    Row("unknown article in the api", "GET", "/api/v1/articles/999999", 404, "999999"),
+    Row("api item id not a number", "GET", "/api/v1/stories/abc", 422),
+]
+
+
+def _send(row: Row) -> object:
+    client = Client(enforce_csrf_checks=True)
+    headers = dict(row.extra)
+    body = row.data if row.data is not None else b""
+    if row.csrf and row.method != "GET" and not row.path.startswith("/api/"):
+        client.get("/p/clean-the-thames/")  # the CSRF cookie, as a browser gets it
+        token = client.cookies["csrftoken"].value
+        headers["HTTP_X_CSRFTOKEN"] = token
+    return client.generic(row.method, row.path, body, content_type=row.content_type, **headers)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_bad_input_gets_a_clear_4xx_and_changes_nothing(petition, row):
+    before = (Signature.objects.count(), OutboxMessage.objects.count())
+    response = _send(row)
+    assert response.status_code == row.status, response.content[:500]
+    body = response.content.decode("utf-8", "replace")
+    if row.message:
+        assert row.message in body
+    assert PAYLOAD not in body
+    assert (Signature.objects.count(), OutboxMessage.objects.count()) == before
+
+
+def test_sql_and_search_syntax_are_only_text(client, petition):
+    for query in ['" OR 1=1 --', "NEAR(river", "river*", "'; DROP TABLE x; --", "AND OR NOT"]:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, query
+        api = client.get("/api/v1/petitions", {"q": query})
+        assert api.status_code == 200, query
+    # A name with an apostrophe and SQL in it is a name: stored as typed, shown escaped.
+    name = "Ana O'Brien'); DROP TABLE petitions_signature;--"
+    response = client.post("/p/clean-the-thames/sign/", _sign(full_name=name))
+    assert response.status_code == 302
+    assert Signature.objects.get().full_name == name
+
+
+def test_names_in_right_to_left_scripts_and_idn_addresses_are_welcome(client, petition):
+    response = client.post(
+        "/p/clean-the-thames/sign/", _sign(full_name="ليلى أحمد", email="ana@bücher.example")
+    )
+    assert response.status_code == 302
+    signature = Signature.objects.get()
+    assert signature.full_name == "ليلى أحمد"
+    assert signature.email_normalised == "ana@xn--bcher-kva.example"
