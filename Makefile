@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-postgres lint check-migrations pytest setup setup-dev browser clean
+.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ test-postgres: setup-dev
 # The browser test needs Debian's Chromium; install it when we can (root + apt).
 browser:
 	@scripts/ensure-chromium
+
+## make audit: check the installed dependencies against known vulnerabilities (needs network)
+audit: setup-dev
+	$(BIN)/pip install --quiet pip-audit
+	# --strict: a package the service can't look up is a failure, not a pass.
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Its templates and static files: the API docs page serves Swagger UI from this
+    # site rather than from a CDN, with no inline script.
+    "ninja",
     "django.contrib.humanize",
     "django_countries",
     "clarion.core",
@@ -84,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clarion.core.middleware.RejectInvalidEncoding",
+    "clarion.core.middleware.ContentSecurityPolicy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
