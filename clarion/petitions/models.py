@@ -262,3 +262,16 @@ class Signature(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class CountFold(models.Model):
+    """How far the count folder has read confirmations (one row; see petitions.counts)."""
+
+    # The newest confirmation time folded in so far.
+    folded_until = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="count_fold_single_row")]
+
+    def __str__(self) -> str:
+        return f"folded until {self.folded_until:%Y-%m-%d %H:%M:%S}"
