@@ -51,7 +51,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         test = database.setdefault("TEST", {})
-        test.setdefault("NAME", str(Path(settings.VAR_DIR) / "test-clarion.sqlite3"))
+        if not test.get("NAME"):
+            test["NAME"] = str(Path(settings.VAR_DIR) / "test-clarion.sqlite3")
 
 
 def fold() -> int:
