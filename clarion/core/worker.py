@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import close_old_connections, connections
+from django.db import connections
 
 from clarion.core import ratelimit, tasks
 from clarion.delivery.services import outbox_drain
@@ -40,6 +40,17 @@ def poll_due_feeds() -> int:
 
 def draft_stories() -> int:
     return len(draft_pending_stories())
+
+
+def _fresh_connections() -> None:
+    """Drop connections that broke or outlived CONN_MAX_AGE, as a request start does.
+
+    A connection inside a transaction is left alone: whoever opened it (a test, say)
+    still needs it.
+    """
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
 
 
 def housekeeping() -> int:
@@ -95,7 +106,7 @@ class Worker:
         if not won:
             return None, wait
         started = time.monotonic()
-        close_old_connections()
+        _fresh_connections()
         try:
             result = job.run()
         except Exception:
@@ -107,7 +118,7 @@ class Worker:
         """Run the next queued task, waiting up to ``wait`` s for one; None if none came."""
         claimed = self.backend.claim(consumer, wait)
         if claimed is not None:
-            close_old_connections()
+            _fresh_connections()
             tasks.execute(self.backend, claimed)
         return claimed
 
