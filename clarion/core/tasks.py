@@ -124,6 +124,8 @@ class Backend(Protocol):
 
     def release(self, name: str, owner: str) -> None: ...
 
+    def purge(self) -> int: ...
+
 
 def get_backend() -> Backend:
     if settings.REDIS_URL:
@@ -231,7 +233,9 @@ def lock(name: str, *, ttl: float = 30.0, wait: float = 0.0) -> Iterator[Held | 
 class DatabaseBackend:
     """Tasks, periods and locks as rows, each claimed with a conditional UPDATE."""
 
-    poll = 0.25  # seconds between looks at the table while waiting for a task
+    # Seconds between looks at the table while waiting for a task. Nothing queued here
+    # is urgent (mail and counts have their own periodic jobs), so look gently.
+    poll = 0.5
 
     def __init__(self, *, lease: float = LEASE) -> None:
         self.lease = lease
@@ -325,13 +329,12 @@ class DatabaseBackend:
     def release(self, name: str, owner: str) -> None:
         Lock.objects.filter(name=name, owner=owner).update(owner="", expires_at=timezone.now())
 
-
-def purge_dead(older_than: timedelta = timedelta(days=30)) -> int:
-    """Forget dead tasks once nobody is likely to look at them any more."""
-    deleted, _by_model = Task.objects.filter(
-        dead=True, created_at__lt=timezone.now() - older_than
-    ).delete()
-    return deleted
+    def purge(self) -> int:
+        """Forget dead tasks once nobody is likely to look at them any more (30 days)."""
+        deleted, _by_model = Task.objects.filter(
+            dead=True, created_at__lt=timezone.now() - timedelta(days=30)
+        ).delete()
+        return deleted
 
 
 # --- the Redis backend ---------------------------------------------------------------
@@ -536,3 +539,19 @@ class RedisBackend:
 
     def release(self, name: str, owner: str) -> None:
         self._release(keys=[f"{self.prefix}:lock:{name}"], args=[owner])
+
+    def purge(self) -> int:
+        """Forget consumers of workers gone for a day (their names hold a process id).
+
+        One that holds nothing and has not even asked for a task in a day is gone; a
+        live consumer asks every second, and Redis recreates one that reads again.
+        """
+        self._ensure_group()
+        gone = [
+            consumer["name"]
+            for consumer in self.redis.xinfo_consumers(self.stream, self.group)
+            if consumer["pending"] == 0 and consumer["idle"] > 86_400_000
+        ]
+        for name in gone:
+            self.redis.xgroup_delconsumer(self.stream, self.group, name)
+        return len(gone)

@@ -54,7 +54,7 @@ def _fresh_connections() -> None:
 
 
 def housekeeping() -> int:
-    return ratelimit.purge_expired() + tasks.purge_dead()
+    return ratelimit.purge_expired() + tasks.get_backend().purge()
 
 
 @dataclass(frozen=True)

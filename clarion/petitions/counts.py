@@ -64,7 +64,9 @@ def fold_counts() -> int:
     Returns 0 at once when another worker holds the fold lock: it is folding the same
     confirmations right now.
     """
-    with tasks.lock(FOLD_LOCK, ttl=60) as held:
+    # A short lease: should a folder die holding the lock, the next takes over within
+    # seconds. A long fold renews it after every batch.
+    with tasks.lock(FOLD_LOCK, ttl=20) as held:
         if held is None:
             return 0
         return _fold(held)

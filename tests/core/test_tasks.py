@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
@@ -242,3 +243,19 @@ def test_the_lock_helper_waits_or_gives_up(make_backend, settings):
 def test_enqueueing_an_unknown_task_fails_in_the_caller():
     with pytest.raises(KeyError):
         tasks.enqueue("tests.no-such-task")
+
+
+def test_housekeeping_forgets_old_dead_tasks_and_keeps_live_consumers(make_backend):
+    backend = make_backend()
+    backend.enqueue("tests.record", {"n": 1})
+    assert backend.claim("live-consumer") is not None
+    if isinstance(backend, DatabaseBackend):
+        old = Task.objects.create(name="tests.broken", dead=True)
+        Task.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(days=31))
+        Task.objects.create(name="tests.broken", dead=True)
+        assert backend.purge() == 1
+        assert Task.objects.filter(dead=True).count() == 1
+    else:
+        assert backend.purge() == 0
+        consumers = backend.redis.xinfo_consumers(backend.stream, backend.group)
+        assert [c["name"] for c in consumers] == [b"live-consumer"]
