@@ -73,3 +73,14 @@ def test_it_stops_cleanly_when_asked():
     worker.jobs = [Periodic("stopper", lambda: worker.stop() or 0, 1)]
     worker.run_forever()  # returns instead of looping forever
     assert worker.stopping
+
+
+def test_the_outbox_job_keeps_sending_while_full_batches_go_out():
+    from clarion.core import worker as worker_module
+
+    for n in range(5):
+        outbox_enqueue(key=f"burst-{n}", to=f"r{n}@example.org", subject="Hi", body="Hi.")
+    assert worker_module.send_mail(batch=2) == 5
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {
+        OutboxMessage.Status.SENT
+    }
