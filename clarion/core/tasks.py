@@ -139,7 +139,7 @@ def get_backend() -> Backend:
 
 
 class _KeepAlive:
-    """Renews a claim while a long task runs; a short task never starts the thread."""
+    """Renews a claim while a task runs (a short task ends before the first renewal)."""
 
     def __init__(self, backend: Backend, claimed: Claimed) -> None:
         self.backend, self.claimed = backend, claimed
@@ -166,16 +166,17 @@ class _KeepAlive:
 
 def execute(backend: Backend, claimed: Claimed) -> bool:
     """Run a claimed task and record the outcome. Returns True when it succeeded."""
-    func = _registry.get(claimed.name)
-    if func is None:
-        backend.bury(claimed, f"no task is called {claimed.name!r} in this worker")
-        return False
     if claimed.attempts > MAX_ATTEMPTS:
         # Taken again and again from workers that died while running it: it is what
         # kills them, so it stops here.
         backend.bury(claimed, "its workers died while running it")
         return False
     try:
+        func = _registry.get(claimed.name)
+        if func is None:
+            # Queued by newer code than this worker runs: a worker that knows it may
+            # take it on a later attempt.
+            raise LookupError(f"no task is called {claimed.name!r} in this worker")
         with _KeepAlive(backend, claimed):
             func(**claimed.args)
     except Exception as exc:
@@ -405,6 +406,10 @@ class RedisBackend:
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
         self._group_ready = False
+        # Where the next look for tasks of dead workers starts in the pending entries:
+        # XAUTOCLAIM examines only a few entries per call, so the scan resumes where
+        # the previous one stopped instead of rereading the first ones forever.
+        self._recover_from = "0-0"
 
     # tasks
 
@@ -412,7 +417,9 @@ class RedisBackend:
         payload = json.dumps(args)
         if connection.in_atomic_block:
             # Workers must not see the task before the change it is about is visible.
-            connection.on_commit(lambda: self._push(name, payload, 0, delay))
+            # Robust: once the change has committed, a Redis hiccup is logged rather
+            # than turned into an error for a request whose work is done.
+            connection.on_commit(lambda: self._push(name, payload, 0, delay), robust=True)
         else:
             self._push(name, payload, 0, delay)
 
@@ -448,9 +455,10 @@ class RedisBackend:
     def _claim(self, consumer: str, wait: float) -> Claimed | None:
         self._promote(keys=[self.delayed, self.stream], args=[time.time()])
         lease_ms = int(self.lease * 1000)
-        _next, retaken, *_deleted = self.redis.xautoclaim(
-            self.stream, self.group, consumer, lease_ms, start_id="0-0", count=1
+        cursor, retaken, *_deleted = self.redis.xautoclaim(
+            self.stream, self.group, consumer, lease_ms, start_id=self._recover_from, count=1
         )
+        self._recover_from = cursor.decode() if isinstance(cursor, bytes) else cursor
         if retaken:
             entry_id, fields = retaken[0]
             pending = self.redis.xpending_range(
@@ -531,6 +539,9 @@ class RedisBackend:
         if self.redis.set(period_key, worker_id(), nx=True, px=max(1, int(every * 1000))):
             return True, every
         left = self.redis.pttl(period_key)
+        if left == -1:  # no expiry: not ours, and it would never open again
+            self.redis.pexpire(period_key, max(1, int(every * 1000)))
+            return False, every
         return False, (left / 1000 if left > 0 else 0.01)
 
     def acquire(self, name: str, owner: str, ttl: float) -> bool:
