@@ -83,6 +83,13 @@ def redis_url(settings) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
+def _database_broker(settings):
+    # The task queue, locks and rate limits use the database unless a test asks for
+    # Redis (``redis_url``), whatever REDIS_URL the shell running the tests has.
+    settings.REDIS_URL = ""
+
+
+@pytest.fixture(autouse=True)
 def _no_page_fetches(settings):
     # Feed items in tests point at made-up outlets; only the tests about main-text
     # extraction turn fetching article pages back on, against the loopback server.
