@@ -259,3 +259,24 @@ def test_a_queued_message_waits_for_the_drain_and_a_rolled_back_one_is_gone(real
 
     assert outbox_drain() == 1
     assert [m.extra_headers["X-Clarion-Message"] for m in real_transport] == ["committed"]
+
+
+def test_the_development_outbox_shows_mail_before_and_after_the_worker_sends_it(
+    client, petition, settings
+):
+    settings.DEBUG = True
+    settings.CLARION_MAIL_OUTBOX_ONLY = True  # EMAIL_URL=outbox://
+    form = {"full_name": "Ana Example", "email": "ana@example.org", "country": "GB"}
+    assert client.post(f"/p/{petition.slug}/sign/", form).status_code == 302
+
+    message = OutboxMessage.objects.get()
+    assert message.status == Status.PENDING  # signing queued it; the worker sends it
+    page = client.get("/dev/outbox/")
+    assert page.status_code == 200
+    assert "Please confirm your signature" in page.content.decode()
+
+    assert outbox_drain() == 1  # outbox:// "sends" by keeping the message readable
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    detail = client.get(f"/dev/outbox/{message.pk}/").content.decode()
+    assert "/confirm/" in detail
