@@ -2,14 +2,17 @@
 
 A petition's ``signature_count`` is derived data, written only here:
 
-* Confirming a signature sets the signature's ``confirmed_at`` and nothing else. The
-  petition row is neither locked nor rewritten, so confirmations on a popular petition
-  do not queue up behind one row.
+* Confirming a signature writes the signature alone: it sets ``confirmed_at`` and
+  marks it ``count_pending``, in one UPDATE. The petition row is neither locked nor
+  rewritten, so confirmations on a popular petition never queue behind one row.
 * ``fold_counts`` (the worker runs it every second, under a lock so that one folder
-  runs at a time across all workers) finds the petitions with confirmations since its
-  high-water mark and raises their count to an indexed COUNT of their confirmed
-  signatures. Counting instead of adding deltas makes a fold safe to repeat, so two
-  folds, or overlapping windows, can never count a signature twice.
+  runs at a time across all workers) takes the pending confirmations from a small
+  partial index, raises their petitions' counts to an indexed COUNT of confirmed
+  signatures, and only then clears their marks. It needs no clock: a confirmation that
+  commits while a fold runs is simply still pending for the next one.
+* Counting instead of adding deltas makes a fold safe to repeat: a fold that dies
+  before clearing its marks, or two folds at once, can never count a signature twice.
+  (The price: a petition that just got signatures costs one index count per fold.)
 * A fold only ever raises a count: the number a page shows never goes down, and being
   a COUNT of confirmed signatures it never exceeds them.
 * Deleting signatures is a moderator's action and the one way a count goes down: the
@@ -21,21 +24,14 @@ A petition's ``signature_count`` is derived data, written only here:
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from clarion.core import tasks
-from clarion.petitions.models import CountFold, Petition, Signature
+from clarion.petitions.models import Petition, Signature
 
 FOLD_LOCK = "petitions.counts"
-# ``confirmed_at`` is stamped a moment before its transaction commits, so a fold may
-# read past a confirmation that is not visible yet. Each fold re-reads this far behind
-# its high-water mark to pick such late arrivals up; the hourly recount catches any
-# later still.
-FOLD_OVERLAP = timedelta(seconds=10)
-FOLD_BATCH = 500
+FOLD_BATCH = 1000
 
 
 def _confirmed_count_subquery() -> Coalesce:
@@ -59,11 +55,13 @@ def refresh_counts(petition_ids: list[int]) -> int:
 
 
 def fold_counts() -> int:
-    """Bring in the confirmations since the last fold; returns how many counts rose.
+    """Fold pending confirmations into counts; returns how many petitions it updated.
 
     Returns 0 at once when another worker holds the fold lock: it is folding the same
     confirmations right now.
     """
+    if not Signature.objects.filter(count_pending=True).exists():
+        return 0  # the usual answer, found in a tiny index without taking the lock
     # A short lease: should a folder die holding the lock, the next takes over within
     # seconds. A long fold renews it after every batch.
     with tasks.lock(FOLD_LOCK, ttl=20) as held:
@@ -73,37 +71,27 @@ def fold_counts() -> int:
 
 
 def _fold(held: tasks.Held) -> int:
-    state = CountFold.objects.filter(pk=1).first()
-    confirmed = Signature.objects.filter(confirmed_at__isnull=False)
-    if state is not None:
-        confirmed = confirmed.filter(confirmed_at__gte=state.folded_until - FOLD_OVERLAP)
-    newest = confirmed.aggregate(newest=Max("confirmed_at"))["newest"]
-    if newest is None:
-        return 0
-    # Reads the confirmed_at index only; a confirmation newer than ``newest`` is left
-    # for the next fold, which starts from ``newest`` (less the overlap).
-    petition_ids = list(
-        confirmed.filter(confirmed_at__lte=newest)
-        .order_by()
-        .values_list("petition_id", flat=True)
-        .distinct()
-    )
-    raised = 0
-    for start in range(0, len(petition_ids), FOLD_BATCH):
-        batch = petition_ids[start : start + FOLD_BATCH]
-        actual = _confirmed_count_subquery()
-        raised += Petition.objects.filter(pk__in=batch, signature_count__lt=actual).update(
-            signature_count=actual
+    folded = 0
+    while True:
+        pending = list(
+            Signature.objects.filter(count_pending=True)
+            .order_by()
+            .values_list("pk", "petition_id")[:FOLD_BATCH]
         )
-        if not held.renew():
-            # The lease ran out and another folder has the lock: it carries on from our
-            # old mark, so leave the mark where it was.
-            return raised
-    if state is None:
-        CountFold.objects.bulk_create([CountFold(pk=1, folded_until=newest)], ignore_conflicts=True)
-    # Only ever forward, should a slower folder finish after a faster one.
-    CountFold.objects.filter(pk=1, folded_until__lt=newest).update(folded_until=newest)
-    return raised
+        if not pending:
+            return folded
+        # GREATEST: a fold only ever raises a count (see the module's docstring).
+        folded += Petition.objects.filter(
+            pk__in={petition_id for _pk, petition_id in pending}
+        ).update(signature_count=Greatest(F("signature_count"), _confirmed_count_subquery()))
+        # Only now that the counts include them are these confirmations folded. One
+        # confirmed since the read above is not in the list and waits for the next fold.
+        Signature.objects.filter(pk__in=[pk for pk, _petition in pending]).update(
+            count_pending=False
+        )
+        if len(pending) < FOLD_BATCH or not held.renew():
+            # Done, or the lease ran out and another folder carries on.
+            return folded
 
 
 def recount_petitions(petition_ids: list[int]) -> int:

@@ -240,6 +240,8 @@ class Signature(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Confirmed, but not yet folded into the petition's count (see petitions.counts).
+    count_pending = models.BooleanField(default=False, editable=False)
     # sha256 of the emailed token: a database leak reveals no usable link.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_expires_at = models.DateTimeField(editable=False)
@@ -249,11 +251,19 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["petition", "email_normalised"], name="signature_one_per_email"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(count_pending=False) | Q(confirmed_at__isnull=False),
+                name="signature_only_confirmed_pending_count",
+            ),
         ]
         indexes = [
             models.Index(fields=["petition", "confirmed_at"], name="signature_petition_confirmed"),
             models.Index(fields=["confirmed_at"], name="signature_confirmed"),
+            # Holds only the confirmations waiting for the fold: a handful at any time.
+            models.Index(
+                fields=["petition"], condition=Q(count_pending=True), name="signature_count_pending"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,16 +272,3 @@ class Signature(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
-
-
-class CountFold(models.Model):
-    """How far the count folder has read confirmations (one row; see petitions.counts)."""
-
-    # The newest confirmation time folded in so far.
-    folded_until = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="count_fold_single_row")]
-
-    def __str__(self) -> str:
-        return f"folded until {self.folded_until:%Y-%m-%d %H:%M:%S}"

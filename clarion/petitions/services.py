@@ -209,8 +209,8 @@ def signature_confirm(token: str) -> ConfirmResult:
     """Confirm the signature behind ``token`` if the link is still good.
 
     The conditional UPDATE makes a double click or two racing requests confirm
-    once: only one of them sees a row to change. Only the signature is written: the
-    worker folds the confirmation into the petition's count within about a second
+    once: only one of them sees a row to change. Only the signature is written, marked
+    for counting: the worker folds it into the petition's count within about a second
     (see ``petitions.counts``), so confirmations never queue on the petition row.
     """
     result = signature_for_token(token)
@@ -218,7 +218,7 @@ def signature_confirm(token: str) -> ConfirmResult:
         return result
     signature = result.signature
     changed = Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now()
+        confirmed_at=timezone.now(), count_pending=True
     )
     if not changed:
         return ConfirmResult(ConfirmState.ALREADY, signature)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from clarion.core import tasks
 from clarion.core.models import Task
-from clarion.petitions.counts import FOLD_LOCK, FOLD_OVERLAP, fold_counts, recount_all
-from clarion.petitions.models import CountFold, Petition, Signature
+from clarion.petitions import counts
+from clarion.petitions.counts import FOLD_LOCK, fold_counts, recount_all
+from clarion.petitions.models import Petition, Signature
 from clarion.petitions.services import SignatureInput, signature_confirm, signature_create
 from tests.conftest import fold, issued_token
 
@@ -52,7 +51,9 @@ def test_confirming_does_not_touch_the_petition_row(petition):
     assert writes == []
     assert not any("FOR UPDATE" in q["sql"].upper() for q in queries)
     assert Petition.objects.values().get(pk=petition.pk) == before
-    assert Signature.objects.get().confirmed_at is not None
+    confirmed = Signature.objects.get()
+    assert confirmed.confirmed_at is not None
+    assert confirmed.count_pending  # waiting for the fold
 
 
 def test_the_fold_brings_the_count_in_line(petition, make_petition):
@@ -65,22 +66,29 @@ def test_the_fold_brings_the_count_in_line(petition, make_petition):
     assert fold_counts() == 2
 
     assert (_count(petition), _count(other)) == (3, 1)
+    assert not Signature.objects.filter(count_pending=True).exists()
     assert fold_counts() == 0  # nothing new: nothing changes
 
 
-def test_the_fold_picks_up_a_confirmation_that_committed_late(petition):
+def test_a_confirmation_made_while_a_fold_runs_waits_for_the_next_fold(petition, monkeypatch):
     _confirmed_without_fold(petition, 1)
-    fold()
-    mark = CountFold.objects.get().folded_until
-    # Stamped before the mark but committed after the fold read: within the overlap.
-    late = _pending(petition, "late@example.org")
-    Signature.objects.filter(pk=late.pk).update(
-        confirmed_at=mark - FOLD_OVERLAP + timedelta(seconds=1)
-    )
+    late_token = issued_token(_pending(petition, "late@example.org"))
+    count_subquery = counts._confirmed_count_subquery
 
+    def confirm_meanwhile():
+        # Lands after the fold read its pending confirmations, before it clears them.
+        monkeypatch.setattr(counts, "_confirmed_count_subquery", count_subquery)
+        signature_confirm(late_token)
+        return count_subquery()
+
+    monkeypatch.setattr(counts, "_confirmed_count_subquery", confirm_meanwhile)
     fold()
 
+    late = Signature.objects.get(email="late@example.org")
+    assert late.count_pending  # not cleared by a fold that did not read it
+    fold()
     assert _count(petition) == 2
+    assert not Signature.objects.filter(count_pending=True).exists()
 
 
 def test_the_fold_never_lowers_a_count_and_the_recount_repairs_drift(petition, sign):
@@ -141,8 +149,7 @@ def test_folders_racing_in_several_workers_never_double_count(request, broker, m
         try:
             barrier.wait()
             for _ in range(5):
-                raised.append(fold_counts())
-                # Each fold re-reads the overlap window; more confirmations arrive.
+                raised.append(fold_counts())  # while more confirmations arrive
         finally:
             connections.close_all()
 
@@ -158,12 +165,3 @@ def test_folders_racing_in_several_workers_never_double_count(request, broker, m
     # Counting, not adding, means a repeated fold can't inflate anything.
     assert fold_counts() == 0
     assert _count(petition) == 10
-
-
-def test_the_first_fold_counts_everything_confirmed_before_it(petition):
-    _confirmed_without_fold(petition, 2)
-    Signature.objects.update(confirmed_at=timezone.now() - timedelta(days=30))
-    assert not CountFold.objects.exists()
-    fold()
-    assert _count(petition) == 2
-    assert CountFold.objects.get().folded_until == Signature.objects.first().confirmed_at
