@@ -262,3 +262,12 @@ def test_housekeeping_forgets_old_dead_tasks_and_keeps_live_consumers(make_backe
         assert backend.purge() == 0
         consumers = backend.redis.xinfo_consumers(backend.stream, backend.group)
         assert [c["name"] for c in consumers] == [b"live-consumer"]
+
+
+def test_a_delayed_task_waits_until_it_is_due(make_backend):
+    backend = make_backend()
+    backend.enqueue("tests.record", {"n": 3}, delay=1.0)
+    assert backend.claim("worker") is None
+    time.sleep(1.2)
+    claimed = backend.claim("worker")
+    assert claimed is not None and claimed.args == {"n": 3}
