@@ -66,6 +66,30 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     return raw.rstrip("/")
 
 
+def env_redis_url(name: str) -> str:
+    """A redis:// or rediss:// URL with a host, or "" when the variable is unset or empty."""
+    raw = env_str(name)
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss"):
+        raise ImproperlyConfigured(
+            f"{name} must start with redis:// or rediss://, as in redis://127.0.0.1:6379/0; "
+            f"got {raw!r}"
+        )
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has an invalid port: {raw!r}") from None
+    database = parts.path.strip("/")
+    if not parts.hostname or (database and not database.isdigit()):
+        raise ImproperlyConfigured(
+            f"{name} must name a host and optionally a database number, "
+            f"as in redis://127.0.0.1:6379/0; got {raw!r}"
+        )
+    return raw
+
+
 def env_timezone(name: str, default: str) -> str:
     value = env_str(name, default)
     try:

@@ -19,6 +19,7 @@ from clarion.env import (
     env_choice,
     env_int,
     env_list,
+    env_redis_url,
     env_str,
     env_timezone,
     env_url,
@@ -156,7 +157,22 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis, when set, holds the cache, the rate limits, the task queue, the periodic
+# schedule and the locks, so workers and web processes on several machines share them.
+# Without it each process caches for itself and the database does the rest.
+REDIS_URL = env_redis_url("REDIS_URL")
+# Every key Clarion writes in Redis starts with this, so several sites can share one.
+CLARION_REDIS_PREFIX = env_str("CLARION_REDIS_PREFIX", "clarion")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CLARION_REDIS_PREFIX}:cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -299,5 +315,6 @@ if CLARION_LLM_URL and not CLARION_LLM_MODEL:
 # Publish machine drafts at once instead of queueing them for review.
 CLARION_AUTOPUBLISH = env_bool("CLARION_AUTOPUBLISH", False)
 
-# The worker: seconds between rounds of its periodic jobs.
+# The worker: seconds between feed polling and drafting rounds. Mail and signature
+# counts have their own one-second rhythm, whatever this is.
 CLARION_WORKER_TICK = env_int("CLARION_WORKER_TICK", 5, minimum=1)

@@ -11,9 +11,11 @@ import itertools
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -23,6 +25,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from clarion.petitions import search
+from clarion.petitions.counts import fold_counts
 from clarion.petitions.models import Category, Demand, Petition, Signature, Target
 from clarion.petitions.services import SignatureInput, signature_confirm, signature_create
 
@@ -102,6 +105,60 @@ def _keep_the_test_transaction(monkeypatch):
     )
 
 
+REDIS_TEST_URL = os.environ.get("CLARION_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test on an SQLite file, as production runs, rather than in memory.
+
+    The worker tests run several threads, each with its own connection, as several
+    workers do. SQLite's shared in-memory test database can't serve that: its locks fail
+    at once instead of waiting, where a file in WAL mode waits its turn.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test = database.setdefault("TEST", {})
+        if not test.get("NAME"):
+            test["NAME"] = str(Path(settings.VAR_DIR) / "test-clarion.sqlite3")
+
+
+def fold() -> int:
+    """Fold confirmations into counts, as the worker does every second."""
+    return fold_counts()
+
+
+@pytest.fixture
+def redis_url(settings) -> Iterator[str]:
+    """Point Clarion at the test Redis (database 5) under a prefix of its own."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        require("CLARION_REQUIRE_REDIS", f"Redis is not running at {REDIS_TEST_URL}")
+    prefix = f"clarion-test-{uuid.uuid4().hex[:10]}"
+    settings.REDIS_URL = REDIS_TEST_URL
+    settings.CLARION_REDIS_PREFIX = prefix
+    try:
+        yield REDIS_TEST_URL
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+@pytest.fixture(autouse=True)
+def _database_broker(settings):
+    # The task queue, locks and rate limits use the database unless a test asks for
+    # Redis (``redis_url``), whatever REDIS_URL the shell running the tests has.
+    settings.REDIS_URL = ""
+
+
 @pytest.fixture(autouse=True)
 def _no_page_fetches(settings):
     # Feed items in tests point at made-up outlets; only the tests about main-text
@@ -169,7 +226,11 @@ def petition(make_petition) -> Petition:
 
 @pytest.fixture
 def sign(db) -> Callable[..., Signature]:
-    """Sign and (by default) confirm, as a signer would through the site."""
+    """Sign and (by default) confirm, as a signer would through the site.
+
+    A confirmed signature is also folded into the count, as the worker would within a
+    second.
+    """
 
     def do_sign(
         petition: Petition, email: str = "ana@example.org", *, confirm: bool = True, **fields
@@ -184,6 +245,7 @@ def sign(db) -> Callable[..., Signature]:
         if confirm:
             token = issued_token(signature)
             signature_confirm(token)
+            fold()
             signature.refresh_from_db()
         return signature
 

@@ -1,4 +1,9 @@
-"""Writing to and draining the outbox."""
+"""Writing to and draining the outbox.
+
+Web requests only write rows (``outbox_enqueue``, in the transaction of the change the
+mail is about); the worker's outbox job drains them every second. A request therefore
+never waits on a mail server, and a message is sent only once its cause has committed.
+"""
 
 from __future__ import annotations
 
@@ -30,16 +35,6 @@ def outbox_enqueue(*, key: str, to: str, subject: str, body: str) -> OutboxMessa
             return OutboxMessage.objects.create(key=key, to=to, subject=subject, body=body)
     except IntegrityError:
         return OutboxMessage.objects.get(key=key)
-
-
-def send_after_commit(message: OutboxMessage) -> None:
-    """Try to send as soon as the surrounding transaction commits.
-
-    A failure here is not lost: the message stays pending and ``outbox_drain``
-    (run by ``clarion outbox_drain``) retries it with backoff.
-    """
-    message_id = message.pk
-    transaction.on_commit(lambda: outbox_send(message_id))
 
 
 def _claim(message_id: int) -> datetime | None:
@@ -104,7 +99,11 @@ def _deliver(message: OutboxMessage) -> None:
 
 
 def outbox_drain(limit: int = 100) -> int:
-    """Send every due message, oldest first. Returns how many went out."""
+    """Send every due message, oldest first. Returns how many went out.
+
+    Several drains may run at once (two workers, or a slow drain overlapping the next
+    second's): each message is claimed before it is sent, so none goes out twice.
+    """
     now = timezone.now()
     due = OutboxMessage.objects.filter(
         Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)

@@ -240,6 +240,8 @@ class Signature(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Confirmed, but not yet folded into the petition's count (see petitions.counts).
+    count_pending = models.BooleanField(default=False, editable=False)
     # sha256 of the emailed token: a database leak reveals no usable link.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_expires_at = models.DateTimeField(editable=False)
@@ -249,13 +251,21 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["petition", "email_normalised"], name="signature_one_per_email"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(count_pending=False) | Q(confirmed_at__isnull=False),
+                name="signature_only_confirmed_pending_count",
+            ),
         ]
         indexes = [
             models.Index(fields=["petition", "confirmed_at"], name="signature_petition_confirmed"),
             models.Index(fields=["confirmed_at"], name="signature_confirmed"),
             # A signer's own data is found by address across petitions.
             models.Index(fields=["email_normalised"], name="signature_email"),
+            # Holds only the confirmations waiting for the fold: a handful at any time.
+            models.Index(
+                fields=["petition"], condition=Q(count_pending=True), name="signature_count_pending"
+            ),
         ]
 
     def __str__(self) -> str:

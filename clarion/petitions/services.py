@@ -19,9 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clarion.core.tasks import enqueue
 from clarion.delivery.models import OutboxMessage
-from clarion.delivery.services import outbox_enqueue, send_after_commit
+from clarion.delivery.services import outbox_enqueue
 from clarion.petitions import search
+from clarion.petitions import tasks as petition_tasks
 from clarion.petitions.counts import refresh_counts
 from clarion.petitions.models import Petition, Signature
 
@@ -71,7 +73,11 @@ def _absolute(path: str) -> str:
 
 
 def _queue_mail(signature: Signature, *, key: str, subject: str, template: str, **extra) -> None:
-    """Queue an email to the signer about their signature, sent once the transaction commits."""
+    """Queue an email to the signer about their signature.
+
+    Only the outbox row is written, in the caller's transaction: the worker sends it
+    within a second or so, and a slow or absent mail server never slows signing.
+    """
     petition = signature.petition
     context = {
         "signature": signature,
@@ -80,13 +86,12 @@ def _queue_mail(signature: Signature, *, key: str, subject: str, template: str, 
         "site_name": settings.CLARION_SITE_NAME,
         **extra,
     }
-    message = outbox_enqueue(
+    outbox_enqueue(
         key=key,
         to=signature.email,
         subject=subject % {"title": petition.title},
         body=render_to_string(template, context),
     )
-    send_after_commit(message)
 
 
 def _send_confirmation(signature: Signature, token: str) -> None:
@@ -207,19 +212,20 @@ def signature_confirm(token: str) -> ConfirmResult:
     """Confirm the signature behind ``token`` if the link is still good.
 
     The conditional UPDATE makes a double click or two racing requests confirm
-    once: only one of them sees a row to change.
+    once: only one of them sees a row to change. Only the signature is written, marked
+    for counting: the worker folds it into the petition's count within about a second
+    (see ``petitions.counts``), so confirmations never queue on the petition row.
     """
     result = signature_for_token(token)
     if result.state is not ConfirmState.READY or result.signature is None:
         return result
     signature = result.signature
     changed = Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now()
+        confirmed_at=timezone.now(), count_pending=True
     )
     if not changed:
         return ConfirmResult(ConfirmState.ALREADY, signature)
     signature.refresh_from_db(fields=["confirmed_at"])
-    refresh_counts([signature.petition_id])
     return ConfirmResult(ConfirmState.CONFIRMED, signature)
 
 
@@ -267,10 +273,17 @@ def petition_delete(petition: Petition) -> None:
 
 @transaction.atomic
 def signatures_delete(signatures) -> int:
-    """Delete signatures and bring the affected counts back in line."""
-    petition_ids = list(signatures.values_list("petition_id", flat=True).distinct())
+    """Delete signatures and bring the affected counts back in line.
+
+    The one way a count goes down. It is recounted here, so the moderator sees it at
+    once, and again by a task under the fold lock once this commits, in case a fold
+    that read the signatures before they went raised it back in between.
+    """
+    petition_ids = list(signatures.order_by().values_list("petition_id", flat=True).distinct())
     deleted, _by_model = signatures.delete()
     refresh_counts(petition_ids)
+    if petition_ids:
+        enqueue(petition_tasks.RECOUNT, petition_ids=petition_ids)
     return deleted
 
 
@@ -309,7 +322,8 @@ def my_data_request(email: str) -> None:
         return
     hour = timezone.now().strftime("%Y%m%d%H")
     digest = hashlib.sha256(email_key.encode()).hexdigest()[:24]
-    message = outbox_enqueue(
+    # The worker's outbox job sends it within a second or so, as it does every email.
+    outbox_enqueue(
         key=f"my-data:{digest}:{hour}",
         to=email,
         subject=_("Your signatures on %(site)s") % {"site": settings.CLARION_SITE_NAME},
@@ -322,7 +336,6 @@ def my_data_request(email: str) -> None:
             },
         ),
     )
-    send_after_commit(message)
 
 
 def my_data_delete(email_key: str) -> int:

@@ -48,6 +48,8 @@ def _check(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
         ("CLARION_TRUSTED_PROXIES", "-1"),
         ("LOG_LEVEL", "LOUD"),
         ("CLARION_FEED_MAX_ITEMS", "0"),
+        ("REDIS_URL", "127.0.0.1:6379"),
+        ("REDIS_URL", "redis://127.0.0.1:6379/zero"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, variable, value):
@@ -97,6 +99,55 @@ def test_int_helper(monkeypatch):
 def test_list_helper(monkeypatch):
     monkeypatch.setenv("X_HOSTS", "a.example, b.example,,")
     assert env.env_list("X_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_redis_url_helper(monkeypatch):
+    monkeypatch.delenv("X_REDIS", raising=False)
+    assert env.env_redis_url("X_REDIS") == ""
+    for good in ("redis://127.0.0.1:6379/5", "rediss://:secret@cache.example:6380", "redis://r"):
+        monkeypatch.setenv("X_REDIS", good)
+        assert env.env_redis_url("X_REDIS") == good
+    for bad in ("http://127.0.0.1:6379", "redis://", "redis://h:port/0", "redis://h/db1", "h:1"):
+        monkeypatch.setenv("X_REDIS", bad)
+        with pytest.raises(ImproperlyConfigured, match="X_REDIS"):
+            env.env_redis_url("X_REDIS")
+
+
+def _settings_in_subprocess(tmp_path: Path, code: str, **variables: str) -> list[str]:
+    environ = {
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        "CLARION_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "s",
+        "DJANGO_SETTINGS_MODULE": "clarion.settings",
+        **variables,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django;django.setup();{code}"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return out.stdout.split()
+
+
+def test_redis_url_moves_the_cache_to_redis(tmp_path):
+    code = "from django.conf import settings as s;print(s.CACHES['default']['BACKEND'])"
+    assert _settings_in_subprocess(tmp_path, code) == [
+        "django.core.cache.backends.locmem.LocMemCache"
+    ]
+    code = (
+        "from django.conf import settings as s;from clarion.core import tasks;"
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'],"
+        "type(tasks.get_backend()).__name__)"
+    )
+    assert _settings_in_subprocess(tmp_path, code, REDIS_URL="redis://127.0.0.1:6379/5") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/5",
+        "RedisBackend",
+    ]
 
 
 def test_email_url_becomes_smtp_settings(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from clarion.core.worker import Job, Worker
+from clarion.core.worker import Periodic, Worker
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue
 from clarion.news.models import Article, Story
@@ -52,21 +52,35 @@ def test_a_failing_job_does_not_stop_the_others():
         ran.append(True)
         return 1
 
-    worker = Worker([Job("broken", broken, 1), Job("fine", fine, 1)], tick=1)
+    worker = Worker([Periodic("broken", broken, 1), Periodic("fine", fine, 1)])
     assert worker.run_round() == {"fine": 1}
     assert ran == [True]
 
 
-def test_it_runs_a_job_only_when_its_interval_has_passed():
+def test_it_runs_a_job_only_once_per_period_across_workers():
     calls = []
-    worker = Worker([Job("hourly", lambda: calls.append(1) or 1, 3600)], tick=1)
-    worker.run_round()
-    worker.run_round()
+    job = Periodic("hourly", lambda: calls.append(1) or 1, 3600)
+    first, second = Worker([job], name="one"), Worker([job], name="two")
+    first.run_round()
+    first.run_round()
+    second.run_round()
     assert calls == [1]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_stops_cleanly_when_asked():
-    worker = Worker([], tick=1)
-    worker.jobs = [Job("stopper", lambda: worker.stop() or 0, 0)]
+    worker = Worker([])
+    worker.jobs = [Periodic("stopper", lambda: worker.stop() or 0, 1)]
     worker.run_forever()  # returns instead of looping forever
     assert worker.stopping
+
+
+def test_the_outbox_job_keeps_sending_while_full_batches_go_out():
+    from clarion.core import worker as worker_module
+
+    for n in range(5):
+        outbox_enqueue(key=f"burst-{n}", to=f"r{n}@example.org", subject="Hi", body="Hi.")
+    assert worker_module.send_mail(batch=2) == 5
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {
+        OutboxMessage.Status.SENT
+    }

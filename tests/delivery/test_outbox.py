@@ -18,7 +18,6 @@ from clarion.delivery.services import (
     outbox_drain,
     outbox_enqueue,
     outbox_send,
-    send_after_commit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -247,18 +246,37 @@ def test_it_marks_the_message_failed_after_max_attempts(broken_transport):
     assert message.attempts == MAX_ATTEMPTS
 
 
-def test_it_sends_after_commit_and_not_on_rollback(
-    real_transport, django_capture_on_commit_callbacks
-):
-    capture = django_capture_on_commit_callbacks
-    with capture(execute=True) as callbacks, transaction.atomic():
-        send_after_commit(_enqueue("committed"))
-    assert len(callbacks) == 1
-    assert len(real_transport) == 1
+def test_a_queued_message_waits_for_the_drain_and_a_rolled_back_one_is_gone(real_transport):
+    with transaction.atomic():
+        _enqueue("committed")
+    # Queueing never sends: the worker's drain does, after the change committed.
+    assert real_transport == []
 
-    with capture(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
-        send_after_commit(_enqueue("rolled-back"))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _enqueue("rolled-back")
         raise RuntimeError("the signature failed")
-    assert callbacks == []
-    assert len(real_transport) == 1
     assert not OutboxMessage.objects.filter(key="rolled-back").exists()
+
+    assert outbox_drain() == 1
+    assert [m.extra_headers["X-Clarion-Message"] for m in real_transport] == ["committed"]
+
+
+def test_the_development_outbox_shows_mail_before_and_after_the_worker_sends_it(
+    client, petition, settings
+):
+    settings.DEBUG = True
+    settings.CLARION_MAIL_OUTBOX_ONLY = True  # EMAIL_URL=outbox://
+    form = {"full_name": "Ana Example", "email": "ana@example.org", "country": "GB"}
+    assert client.post(f"/p/{petition.slug}/sign/", form).status_code == 302
+
+    message = OutboxMessage.objects.get()
+    assert message.status == Status.PENDING  # signing queued it; the worker sends it
+    page = client.get("/dev/outbox/")
+    assert page.status_code == 200
+    assert "Please confirm your signature" in page.content.decode()
+
+    assert outbox_drain() == 1  # outbox:// "sends" by keeping the message readable
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    detail = client.get(f"/dev/outbox/{message.pk}/").content.decode()
+    assert "/confirm/" in detail

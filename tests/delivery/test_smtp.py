@@ -1,11 +1,17 @@
-"""Signing with real SMTP on loopback: an aiosmtpd server receives what Clarion sends."""
+"""Signing with real SMTP on loopback: an aiosmtpd server receives what Clarion sends.
+
+Signing only writes the message to the outbox; the worker's outbox job sends it. The
+tests drain the outbox where the worker would, and one runs a real worker.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import re
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,9 +22,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from clarion.core.worker import Worker, default_jobs
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_drain
 from clarion.petitions.models import Signature
+from tests.conftest import fold
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +56,13 @@ class Received:
 
 @dataclass
 class Collector:
-    """aiosmtpd handler: keeps every envelope it is handed."""
+    """aiosmtpd handler: keeps every envelope it is handed, after ``delay`` seconds."""
 
     received: list[Received] = field(default_factory=list)
+    delay: float = 0.0
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
@@ -104,9 +114,22 @@ def smtp(settings) -> Iterator[SMTPServer]:
         server.stop()
 
 
-def _sign(client, petition, capture, **overrides):
-    with capture(execute=True):
-        return client.post(f"/p/{petition.slug}/sign/", {**FORM, **overrides})
+def _sign(client, petition, **overrides):
+    return client.post(f"/p/{petition.slug}/sign/", {**FORM, **overrides})
+
+
+def _sign_and_deliver(client, petition, **overrides):
+    """Sign, then let the worker's outbox job send what signing queued."""
+    response = _sign(client, petition, **overrides)
+    outbox_drain()
+    return response
+
+
+def _confirm(client, path: str, **kwargs):
+    """Press the confirm button, then let the worker fold the count."""
+    response = client.post(path, **kwargs)
+    fold()
+    return response
 
 
 def _confirm_path(received: Received) -> str:
@@ -123,10 +146,8 @@ def _shown_count(client, petition) -> int:
     return int(match.group(1).replace(",", ""))
 
 
-def test_it_mails_a_link_that_confirms_only_on_the_button(
-    client, petition, smtp, django_capture_on_commit_callbacks
-):
-    response = _sign(client, petition, django_capture_on_commit_callbacks)
+def test_it_mails_a_link_that_confirms_only_on_the_button(client, petition, smtp):
+    response = _sign_and_deliver(client, petition)
 
     assert response.status_code == 302
     assert response["Location"] == f"/p/{petition.slug}/thanks/"
@@ -143,11 +164,12 @@ def test_it_mails_a_link_that_confirms_only_on_the_button(
     page = client.get(path)
     assert page.status_code == 200
     assert "Confirm my signature" in page.content.decode()
+    fold()
     petition.refresh_from_db()
     assert petition.signature_count == 0
     assert Signature.objects.get().confirmed_at is None
 
-    confirmed = client.post(path)
+    confirmed = _confirm(client, path)
     assert confirmed.status_code == 302
     assert urlsplit(confirmed["Location"]).path == petition.get_absolute_url()
     petition.refresh_from_db()
@@ -155,21 +177,19 @@ def test_it_mails_a_link_that_confirms_only_on_the_button(
     assert _shown_count(client, petition) == 1
 
     # The link works once; a second press changes nothing.
-    again = client.post(path)
+    again = _confirm(client, path)
     assert again.status_code == 200
     assert "Already confirmed" in again.content.decode()
     petition.refresh_from_db()
     assert petition.signature_count == 1
 
 
-def test_it_mails_an_already_signed_notice_without_the_page_telling(
-    client, petition, smtp, django_capture_on_commit_callbacks
-):
-    first = _sign(client, petition, django_capture_on_commit_callbacks)
-    client.post(_confirm_path(smtp.received[0]), follow=True)  # shows its success message
+def test_it_mails_an_already_signed_notice_without_the_page_telling(client, petition, smtp):
+    first = _sign_and_deliver(client, petition)
+    _confirm(client, _confirm_path(smtp.received[0]), follow=True)  # shows its success message
     first_page = client.get(first["Location"])
 
-    second = _sign(client, petition, django_capture_on_commit_callbacks, email="Ana@Example.org")
+    second = _sign_and_deliver(client, petition, email="Ana@Example.org")
 
     assert (second.status_code, second["Location"]) == (first.status_code, first["Location"])
     assert client.get(second["Location"]).content == first_page.content
@@ -184,36 +204,41 @@ def test_it_mails_an_already_signed_notice_without_the_page_telling(
     assert petition.signature_count == 1
 
 
-def test_it_mails_a_fresh_link_when_a_pending_signer_signs_again(
-    client, petition, smtp, django_capture_on_commit_callbacks
-):
-    _sign(client, petition, django_capture_on_commit_callbacks)
-    _sign(client, petition, django_capture_on_commit_callbacks)
+def test_it_mails_a_fresh_link_when_a_pending_signer_signs_again(client, petition, smtp):
+    _sign_and_deliver(client, petition)
+    _sign_and_deliver(client, petition)
 
     assert len(smtp.received) == 2
     old, new = (_confirm_path(r) for r in smtp.received)
     assert old != new
     assert client.get(old).status_code == 404  # replaced by the newer link
-    assert client.post(new).status_code == 302
+    assert _confirm(client, new).status_code == 302
     petition.refresh_from_db()
     assert petition.signature_count == 1
 
 
-def test_it_keeps_the_mail_when_the_server_is_down_and_sends_it_once_later(
-    client, petition, smtp, django_capture_on_commit_callbacks
+def test_signing_never_waits_on_a_down_server_and_the_mail_goes_once_it_is_back(
+    client, petition, smtp
 ):
     smtp.stop()
 
-    response = _sign(client, petition, django_capture_on_commit_callbacks)
+    response = _sign(client, petition)
 
     assert response.status_code == 302
     assert response["Location"] == f"/p/{petition.slug}/thanks/"
+    # The request only queued the message: nobody has tried to send it yet.
     message = OutboxMessage.objects.get()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.attempts == 0
+    assert smtp.received == []
+
+    # The worker tries while the server is down: the message waits, with backoff.
+    assert outbox_drain() == 0
+    message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
     assert message.attempts == 1
     assert message.last_error
     assert message.next_attempt_at > timezone.now()
-    assert smtp.received == []
 
     smtp.start()
     # Nothing is due until the back-off passes ...
@@ -230,6 +255,51 @@ def test_it_keeps_the_mail_when_the_server_is_down_and_sends_it_once_later(
     assert message.status == OutboxMessage.Status.SENT
     assert message.attempts == 2
     # The late mail still confirms.
-    assert client.post(_confirm_path(smtp.received[0])).status_code == 302
+    assert _confirm(client, _confirm_path(smtp.received[0])).status_code == 302
     petition.refresh_from_db()
     assert petition.signature_count == 1
+
+
+def _wait_for(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_server_does_not_slow_signing_and_a_running_worker_mails_once(
+    client, petition, smtp, settings
+):
+    # Each message takes the server three seconds to accept.
+    smtp.collector.delay = 3.0
+    settings.EMAIL_TIMEOUT = 10
+
+    started = time.monotonic()
+    response = _sign(client, petition)
+    took = time.monotonic() - started
+
+    assert response.status_code == 302
+    assert took < 2.0, f"signing took {took:.2f}s: it waited on the mail server"
+    assert smtp.received == []
+    assert OutboxMessage.objects.get().attempts == 0
+
+    # Two workers, as `make run` starts one and an operator may add more.
+    jobs = [job for job in default_jobs(1) if job.name in ("outbox", "counts")]
+    workers = [Worker(jobs, name=f"test-worker-{n}") for n in range(2)]
+    threads = [thread for worker in workers for thread in worker.start()]
+    try:
+        assert _wait_for(lambda: len(smtp.received) == 1), "the worker sent nothing"
+        assert _wait_for(lambda: OutboxMessage.objects.get().status == OutboxMessage.Status.SENT)
+        # Give a duplicate every chance to show up.
+        time.sleep(1.5)
+    finally:
+        for worker in workers:
+            worker.stop()
+        for thread in threads:
+            thread.join(timeout=15)
+    assert len(smtp.received) == 1
+    assert smtp.received[0].rcpt_tos == ["ana@example.org"]
+    assert OutboxMessage.objects.get().attempts == 1

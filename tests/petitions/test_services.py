@@ -22,7 +22,7 @@ from clarion.petitions.services import (
     signature_for_token,
     signatures_delete,
 )
-from tests.conftest import issued_token
+from tests.conftest import fold, issued_token
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +56,19 @@ def test_it_creates_a_pending_signature_and_queues_a_confirmation(petition):
     message = OutboxMessage.objects.get(to="ana@example.org")
     assert "/confirm/" in message.body
     assert petition.title in message.subject
+    fold()
     petition.refresh_from_db()
     assert petition.signature_count == 0
 
 
 def test_it_counts_a_signature_only_once_confirmed(petition):
     signature = signature_create(petition=petition, data=_input())
+    fold()
+    petition.refresh_from_db()
+    assert petition.signature_count == 0
     result = signature_confirm(issued_token(signature))
     assert result.state is ConfirmState.CONFIRMED
+    fold()
     petition.refresh_from_db()
     assert petition.signature_count == 1
 
@@ -73,6 +78,8 @@ def test_it_confirms_once_when_the_link_is_used_twice(petition):
     token = issued_token(signature)
     assert signature_confirm(token).state is ConfirmState.CONFIRMED
     assert signature_confirm(token).state is ConfirmState.ALREADY
+    fold()
+    fold()
     petition.refresh_from_db()
     assert petition.signature_count == 1
 
@@ -130,6 +137,7 @@ def test_it_refuses_to_confirm_after_the_petition_closed(petition):
     signature = signature_create(petition=petition, data=_input())
     petition_close(petition)
     assert signature_confirm(issued_token(signature)).state is ConfirmState.CLOSED
+    fold()
     petition.refresh_from_db()
     assert petition.signature_count == 0
 

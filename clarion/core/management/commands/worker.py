@@ -1,4 +1,4 @@
-"""clarion worker: poll feeds, draft petitions from stories and send mail, until stopped."""
+"""clarion worker: poll feeds, draft petitions, send mail, fold counts and run queued tasks."""
 
 from __future__ import annotations
 
@@ -10,18 +10,29 @@ from clarion.core.worker import Worker, default_jobs
 
 class Command(BaseCommand):
     help = (
-        "Run the background jobs: poll due feeds, draft petitions from new stories, "
-        "send queued mail and recount signatures. Stop with Ctrl-C or SIGTERM."
+        "Run the background jobs until stopped (Ctrl-C or SIGTERM): poll due feeds, draft "
+        "petitions from new stories, send queued mail, fold confirmations into signature "
+        "counts, recount hourly, and run queued tasks. Any number of workers may run, on "
+        "one machine or several: they share one schedule and one queue."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--once", action="store_true", help="Run every job once and exit (for cron)."
+            "--once",
+            action="store_true",
+            help="Run every job that is due and every queued task once, then exit (for cron).",
+        )
+        parser.add_argument(
+            "--consumers",
+            type=int,
+            default=1,
+            help="Threads running queued tasks in this process (default 1).",
         )
 
     def handle(self, *args, **options) -> None:
-        tick = settings.CLARION_WORKER_TICK
-        worker = Worker(default_jobs(tick), tick)
+        worker = Worker(
+            default_jobs(settings.CLARION_WORKER_TICK), consumers=max(1, options["consumers"])
+        )
         if options["once"]:
             for name, count in worker.run_round().items():
                 self.stdout.write(f"{name}: {count}")
