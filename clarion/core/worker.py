@@ -27,6 +27,7 @@ from clarion.delivery.services import outbox_drain
 from clarion.drafting.services import draft_pending_stories
 from clarion.news.services import claim_due_feeds, feed_poll
 from clarion.petitions.counts import fold_counts, recount_all
+from clarion.petitions.services import privacy_purge
 
 logger = logging.getLogger("clarion.worker")
 
@@ -73,6 +74,11 @@ def housekeeping() -> int:
     return ratelimit.purge_expired() + tasks.get_backend().purge()
 
 
+def purge_personal_data() -> int:
+    result = privacy_purge()
+    return result.unconfirmed + result.ip_hashes
+
+
 @dataclass(frozen=True)
 class Periodic:
     name: str
@@ -89,6 +95,8 @@ def default_jobs(tick: float) -> list[Periodic]:
         Periodic("counts", fold_counts, 1),
         Periodic("recount", recount_all, 3600),
         Periodic("housekeeping", housekeeping, 3600),
+        # Retention: unconfirmed signatures and old IP hashes (see clarion purge).
+        Periodic("privacy", purge_personal_data, 86400),
     ]
 
 
