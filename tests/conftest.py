@@ -153,9 +153,35 @@ def redis_url(settings) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def _database_broker(settings):
-    # The task queue, locks and rate limits use the database unless a test asks for
-    # Redis (``redis_url``), whatever REDIS_URL the shell running the tests has.
+def _broker(request: pytest.FixtureRequest, settings) -> Iterator[None]:
+    """Where the task queue, locks and rate limits live during a test.
+
+    On the database, unless a test asks for Redis (``redis_url``) or this is the
+    PostgreSQL pass with REDIS_URL set (CI's "PostgreSQL and Redis" pass): there every
+    test runs them on that Redis, under a key prefix of its own.
+    """
+    shell_redis = os.environ.get("REDIS_URL", "")
+    on_redis = request.config.getoption("--postgres-pass") and shell_redis
+    if not on_redis or "redis_url" in request.fixturenames:
+        settings.REDIS_URL = ""
+        yield
+        return
+    import redis
+
+    prefix = f"clarion-test-{uuid.uuid4().hex[:10]}"
+    settings.REDIS_URL = shell_redis
+    settings.CLARION_REDIS_PREFIX = prefix
+    yield
+    client = redis.Redis.from_url(shell_redis)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def database_broker(settings) -> None:
+    """For a test that looks at the database backend's own tables, in every pass."""
     settings.REDIS_URL = ""
 
 

@@ -116,7 +116,9 @@ def test_the_fold_waits_its_turn_while_another_worker_folds(petition):
     assert _count(petition) == 2
 
 
-def test_deleting_signatures_recounts_at_once_and_again_after_commit(petition, sign):
+def test_deleting_signatures_recounts_at_once_and_again_after_commit(
+    database_broker, petition, sign
+):
     from clarion.petitions.services import signatures_delete
 
     sign(petition, "a@example.org")
