@@ -7,6 +7,7 @@ the two in step).
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +31,17 @@ VAR_DIR = Path(env_str("CLARION_VAR_DIR", str(PROJECT_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 PORT = env_int("PORT", 8000, minimum=1)
+# Where `clarion serve` listens. Loopback by default: a public site normally sits behind
+# a TLS-terminating proxy on the same machine; HOST=0.0.0.0 listens on every interface.
+HOST = env_str("HOST", "127.0.0.1")
+if not HOST:
+    raise ImproperlyConfigured("HOST must name an address to listen on, such as 127.0.0.1")
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+# `clarion serve` runs this many worker processes with WEB_THREADS threads each. A request
+# is mostly Python (CPU) with short database waits, so a few more processes than cores
+# keep every core busy while one worker waits for SQLite's write lock (see bench/web.py).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2 * (_CORES or 1) + 1, minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 1, minimum=1)
 
 
 def _secret_key() -> str:
@@ -151,7 +163,16 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process: what is cached (rendered fragments, petition pages) is cheap to redo and
+# keyed so that a process with an older copy never shows older counts (petitions/views.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+# Seconds a rendered petition page is reused for anonymous visitors; 0 turns it off.
+CLARION_PAGE_CACHE_SECONDS = env_int("CLARION_PAGE_CACHE_SECONDS", 10, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -245,9 +266,56 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if CLARION_BASE_URL.startswith("https://"):
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+
+# HTTPS. An https CLARION_BASE_URL means TLS is terminated in front of Clarion (a proxy
+# such as Caddy or nginx: `clarion serve` speaks plain HTTP), so cookies are marked
+# Secure and browsers are told, through HSTS, to never use plain HTTP again.
+_HTTPS = CLARION_BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_HSTS_SECONDS = env_int("CLARION_HSTS_SECONDS", 31_536_000 if _HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CLARION_HSTS_INCLUDE_SUBDOMAINS", True)
+# Asking to be preloaded into browsers is a commitment hard to take back, so it is opt-in.
+SECURE_HSTS_PRELOAD = env_bool("CLARION_HSTS_PRELOAD", False)
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """The header by which the TLS proxy tells Clarion a request came over HTTPS.
+
+    Only safe when the proxy always sets it (overwriting what the client sent): then
+    Django can tell HTTPS from HTTP requests, which SECURE_SSL_REDIRECT needs.
+    """
+    name = env_str("CLARION_PROXY_SSL_HEADER", "")
+    if not name:
+        return None
+    if not all(ch.isalnum() or ch == "-" for ch in name):
+        raise ImproperlyConfigured(
+            f"CLARION_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto; "
+            f"got {name!r}"
+        )
+    return ("HTTP_" + name.upper().replace("-", "_"), "https")
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+# Redirecting HTTP to HTTPS is the proxy's job by default. Clarion can do it as well once
+# it can see the scheme; without the proxy header every request would look like HTTP
+# behind a TLS proxy and be redirected forever, so that combination is refused.
+SECURE_SSL_REDIRECT = env_bool(
+    "CLARION_SSL_REDIRECT", _HTTPS and SECURE_PROXY_SSL_HEADER is not None
+)
+if SECURE_SSL_REDIRECT and SECURE_PROXY_SSL_HEADER is None:
+    raise ImproperlyConfigured(
+        "CLARION_SSL_REDIRECT=1 needs CLARION_PROXY_SSL_HEADER (such as X-Forwarded-Proto): "
+        "behind a TLS proxy Clarion sees every request as plain HTTP and would redirect forever."
+    )
+SILENCED_SYSTEM_CHECKS = []
+if _HTTPS and not SECURE_SSL_REDIRECT:
+    # security.W008 asks for SECURE_SSL_REDIRECT; with an https base URL and no proxy
+    # header, the TLS proxy in front redirects HTTP to HTTPS (README, "Production").
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
+    # security.W021 only says the site can't join browsers' preload lists: opt-in, above.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 LOGGING = {
     "version": 1,
