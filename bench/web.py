@@ -82,7 +82,7 @@ def _word(rng) -> str:
 def _sentence(rng, words: int) -> str:
     out = []
     for _ in range(words):
-        out.append(rng.choice(TOPICS) if rng.random() < 0.15 else _word(rng))
+        out.append(rng.choice(TOPICS) if rng.random() < 0.05 else _word(rng))
     return " ".join(out)
 
 
