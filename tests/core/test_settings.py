@@ -47,6 +47,13 @@ def _check(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
         ("CLARION_CONFIRM_HOURS", "0"),
         ("CLARION_TRUSTED_PROXIES", "-1"),
         ("LOG_LEVEL", "LOUD"),
+        ("HOST", " "),
+        ("WEB_CONCURRENCY", "0"),
+        ("WEB_THREADS", "many"),
+        ("CLARION_HSTS_SECONDS", "-1"),
+        ("CLARION_PROXY_SSL_HEADER", "X Forwarded Proto"),
+        ("CLARION_SSL_REDIRECT", "1"),  # without CLARION_PROXY_SSL_HEADER it would loop
+        ("CLARION_PAGE_CACHE_SECONDS", "soon"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, variable, value):

@@ -24,8 +24,9 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
         "bind": [f"{bind_host}:{port}"],
         "workers": workers,
         "threads": threads,
-        # One request per process at a time unless threads are asked for: Clarion's
-        # requests are CPU-bound Python, and threads would only share one GIL.
+        # gthread keeps connections alive (a proxy such as Caddy reuses them); the sync
+        # worker closes each one and waits for the client's FIN, which costs more than
+        # /healthz itself. WEB_THREADS=1 still picks sync, the classic behind nginx.
         "worker_class": "gthread" if threads > 1 else "sync",
         # Load Django once in the master: a broken configuration fails at start, not in
         # every worker, and forked workers share the loaded code's memory.
