@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser clean
+.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser bench wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,17 @@ audit: setup-dev
 	$(BIN)/pip install --quiet pip-audit
 	# --strict: a package the service can't look up is a failure, not a pass.
 	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+
+## make bench: the site under load (bench/web.py) on SQLite, then on PostgreSQL if reachable
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--seconds 30" or "--profile"; see bench/web.py.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/clarion_bench
+bench: setup-dev wrk
+	$(BIN)/python bench/web.py $(BENCH_ARGS)
+	$(BIN)/python bench/web.py --database-url $(BENCH_PG_URL) $(BENCH_ARGS)
+
+# The load generator; installed with apt when missing and we can (root).
+wrk:
+	@scripts/ensure-wrk
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

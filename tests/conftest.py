@@ -202,6 +202,16 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rendered fragments and pages live in the per-process cache; no test sees another's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def category(db) -> Category:
     category, _created = Category.objects.update_or_create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -65,6 +66,30 @@ def petition_for_page(slug: str, *, include_drafts: bool = False) -> Petition | 
         .filter(slug=slug)
         .first()
     )
+
+
+def petition_page_version(slug: str) -> tuple[int, int, object] | None:
+    """What a cached petition page depends on and may not lag behind: id, count, last edit.
+
+    Read on every page view, so it is one indexed lookup in plain SQL: building the
+    same query through the ORM costs more than running it. The last edit comes back
+    as the driver gives it (a string on SQLite); it only has to change when the row does.
+    """
+    table = connection.ops.quote_name(Petition._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, signature_count, updated_at FROM {table} "  # noqa: S608
+            "WHERE slug = %s AND status IN (%s, %s)",
+            [slug, *PUBLIC_STATUSES],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def petition_to_sign(slug: str, *, include_drafts: bool = False) -> Petition | None:
+    """The petition alone, for taking a signature (no targets, demands or categories)."""
+    qs = Petition.objects.all() if include_drafts else public_petitions()
+    return qs.filter(slug=slug).first()
 
 
 def public_signatures(petition: Petition, limit: int = 10) -> list[Signature]:

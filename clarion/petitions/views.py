@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -54,33 +60,86 @@ def _petition_or_404(request: HttpRequest, slug: str) -> Petition:
 
 
 def _render_petition(
-    request: HttpRequest, petition: Petition, form: SignForm, status: int = 200
+    request: HttpRequest,
+    petition: Petition,
+    form: SignForm,
+    status: int = 200,
+    *,
+    csrf_token: str | None = None,
 ) -> HttpResponse:
-    return render(
-        request,
-        "petitions/detail.html",
-        {
-            "petition": petition,
-            "form": form,
-            "signatures": selectors.public_signatures(petition),
-            "share_url": request.build_absolute_uri(petition.get_absolute_url()),
-        },
-        status=status,
+    context = {
+        "petition": petition,
+        "form": form,
+        "signatures": selectors.public_signatures(petition),
+        "share_url": request.build_absolute_uri(petition.get_absolute_url()),
+    }
+    if csrf_token is not None:
+        # Overrides the context processor's token (see _cached_petition_page).
+        context["csrf_token"] = csrf_token
+    return render(request, "petitions/detail.html", context, status=status)
+
+
+def _page_cacheable(request: HttpRequest) -> bool:
+    """Whether this visitor sees the same page as every other anonymous visitor.
+
+    A session (a logged-in moderator sees drafts) or pending flash messages make the
+    page personal; only the CSRF token differs otherwise, and that is put in per request.
+    """
+    return settings.CLARION_PAGE_CACHE_SECONDS > 0 and not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
     )
+
+
+def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The petition page from the cache, rendered at most once per version and TTL.
+
+    The key holds the petition's current count and last edit, read fresh on every
+    view, so the count shown is always the stored one and never goes back; only
+    what the key can't see (the relative times of the latest signatures, a story's
+    coverage) may lag, by at most CLARION_PAGE_CACHE_SECONDS. The cache is per
+    process (LocMemCache), which is fine as the key, not sharing, keeps pages right.
+    """
+    version = selectors.petition_page_version(slug)
+    if version is None:
+        raise Http404(_("There is no petition at this address."))
+    petition_id, count, updated_at = version
+    variant = f"{count}|{updated_at}|{get_language()}|{request.scheme}://{request.get_host()}"
+    # Hashed: the parts hold spaces and colons, which some cache backends refuse in keys.
+    digest = hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()
+    key = f"petition-page:{petition_id}:{digest}"
+    entry = cache.get(key)
+    if entry is None:
+        petition = selectors.petition_for_page(slug)
+        if petition is None:
+            raise Http404(_("There is no petition at this address."))
+        # Render with a random stand-in for the CSRF token; each visitor gets their own.
+        placeholder = secrets.token_urlsafe(24)
+        response = _render_petition(request, petition, SignForm(), csrf_token=placeholder)
+        entry = (placeholder, response.content.decode(response.charset))
+        cache.set(key, entry, settings.CLARION_PAGE_CACHE_SECONDS)
+    placeholder, html = entry
+    # get_token also makes the CSRF middleware set the cookie the token belongs to.
+    return HttpResponse(html.replace(placeholder, get_token(request), 1))
 
 
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if _page_cacheable(request):
+        return _cached_petition_page(request, slug)
     petition = _petition_or_404(request, slug)
     return _render_petition(request, petition, SignForm())
 
 
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = _petition_or_404(request, slug)
+    # Only the petition row is needed to take a signature; the page's extras (targets,
+    # demands, categories, story) are read only when the form has to be shown again.
+    petition = selectors.petition_to_sign(slug, include_drafts=request.user.is_staff)
+    if petition is None:
+        raise Http404(_("There is no petition at this address."))
     form = SignForm(request.POST)
     if not form.is_valid():
-        return _render_petition(request, petition, form, status=400)
+        return _render_petition(request, _petition_or_404(request, slug), form, status=400)
     try:
         signature_create(
             petition=petition,
@@ -90,7 +149,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except SignatureError as exc:
         form.add_error(None, exc)
-        return _render_petition(request, petition, form, status=409)
+        return _render_petition(request, _petition_or_404(request, slug), form, status=409)
     return redirect("petitions:thanks", slug=petition.slug)
 
 

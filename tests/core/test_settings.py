@@ -50,6 +50,13 @@ def _check(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
         ("CLARION_FEED_MAX_ITEMS", "0"),
         ("REDIS_URL", "127.0.0.1:6379"),
         ("REDIS_URL", "redis://127.0.0.1:6379/zero"),
+        ("HOST", " "),
+        ("WEB_CONCURRENCY", "0"),
+        ("WEB_THREADS", "many"),
+        ("CLARION_HSTS_SECONDS", "-1"),
+        ("CLARION_PROXY_SSL_HEADER", "X Forwarded Proto"),
+        ("CLARION_SSL_REDIRECT", "1"),  # without CLARION_PROXY_SSL_HEADER it would loop
+        ("CLARION_PAGE_CACHE_SECONDS", "soon"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, variable, value):

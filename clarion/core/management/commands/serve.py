@@ -1,0 +1,96 @@
+"""`clarion serve`: the site under gunicorn, the production WSGI server.
+
+Why gunicorn: it is the long-standing, well-kept default for Django, pure Python (one
+pip dependency, nothing to compile), with a pre-fork master that restarts crashed or
+stuck workers and reloads gracefully on SIGHUP. Static files are served by WhiteNoise
+inside Django (compressed, with far-future cache headers for hashed names), so no
+separate static server is needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connections
+
+
+def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """The gunicorn configuration `clarion serve` runs with."""
+    bind_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return {
+        "bind": [f"{bind_host}:{port}"],
+        "workers": workers,
+        "threads": threads,
+        # gthread keeps connections alive (a proxy such as Caddy reuses them); the sync
+        # worker closes each one and waits for the client's FIN, which costs more than
+        # /healthz itself. WEB_THREADS=1 still picks sync, the classic behind nginx.
+        "worker_class": "gthread" if threads > 1 else "sync",
+        # Load Django once in the master: a broken configuration fails at start, not in
+        # every worker, and forked workers share the loaded code's memory.
+        "preload_app": True,
+        # The scheme is Django's business (CLARION_PROXY_SSL_HEADER); gunicorn must not
+        # decide on its own that a request was HTTPS because of a header it trusts.
+        "secure_scheme_headers": {},
+        "forwarded_allow_ips": "127.0.0.1,::1",
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": settings.LOGGING["loggers"]["clarion"]["level"].lower(),
+        "proc_name": "clarion",
+        # Several servers may run side by side (tests, bench): no shared control socket.
+        "control_socket_disable": True,
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve the site in production: collect static files, then run gunicorn on "
+        "HOST:PORT with WEB_CONCURRENCY workers of WEB_THREADS threads."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="skip collectstatic (when static files were collected at build time)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        if not options["no_collectstatic"]:
+            # Production storage serves hashed, pre-compressed copies listed in a manifest;
+            # without them every page using {% static %} would fail. Unchanged files are
+            # skipped, so a restart is quick.
+            call_command("collectstatic", interactive=False, verbosity=0)
+        # Nothing opened in the master may be shared by the forked workers.
+        connections.close_all()
+
+        config = gunicorn_options(
+            host=settings.HOST,
+            port=settings.PORT,
+            workers=settings.WEB_CONCURRENCY,
+            threads=settings.WEB_THREADS,
+        )
+
+        class Clarion(BaseApplication):
+            def load_config(self) -> None:
+                for key, value in config.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                from clarion.wsgi import application
+
+                return application
+
+        self.stdout.write(
+            f"Serving on http://{config['bind'][0]} with {config['workers']} worker(s) "
+            f"x {config['threads']} thread(s)"
+        )
+        self.stdout.flush()
+        Clarion().run()
