@@ -12,9 +12,13 @@ from pydantic import Field
 
 MAX_PER_PAGE = 100
 
-# Filters every list endpoint takes. The constraints live in the OpenAPI document, so a
+# Parameters the endpoints share. The constraints live in the OpenAPI document, so a
 # client knows them in advance, and Ninja refuses what breaks them with a 422 that
 # names the parameter.
+
+# Ids fit a 64-bit column; a bigger number could not name anything, and SQLite's
+# driver can't even pass it along.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1, description="A positive id.")]
 Page = Annotated[int, Field(1, ge=1, le=100_000, description="Page number, from 1.")]
 PerPage = Annotated[int, Field(20, ge=1, le=MAX_PER_PAGE, description="Items per page, 1 to 100.")]
 # Countries are stored as "DE,FR" text and matched as a substring, so anything but two

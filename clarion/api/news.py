@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from clarion.api.common import CountryCode, Page, PerPage, absolute, page_of
+from clarion.api.common import CountryCode, Id, Page, PerPage, absolute, page_of
 from clarion.api.news_schemas import (
     ArticleDetailOut,
     ArticlePage,
@@ -27,7 +27,7 @@ _PUBLIC = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 class ArticleFilters(Schema):
     category: str | None = None
     country: CountryCode = None
-    story: int | None = None
+    story: Id | None = None
     language: str | None = None
     page: Page = 1
     per_page: PerPage = 20
@@ -133,7 +133,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
 
 
 @articles_router.get("/{article_id}", response={200: ArticleDetailOut, 404: ErrorOut})
-def get_article(request: HttpRequest, article_id: int):
+def get_article(request: HttpRequest, article_id: Id):
     article = _articles().filter(pk=article_id).first()
     if article is None:
         raise HttpError(404, f"No article with id {article_id}.")
@@ -162,7 +162,7 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
 
 
 @stories_router.get("/{story_id}", response={200: StoryOut, 404: ErrorOut})
-def get_story(request: HttpRequest, story_id: int):
+def get_story(request: HttpRequest, story_id: Id):
     story = _stories().filter(pk=story_id).first()
     if story is None:
         raise HttpError(404, f"No story with id {story_id}.")

@@ -88,7 +88,9 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]):
     qs = _scope(request, filters)
     offset = (filters.page - 1) * filters.per_page
     if filters.q and filters.q.strip():
-        found = search.search(filters.q, qs, offset=offset, limit=filters.per_page)
+        # Unfiltered, the scope is all public petitions: the index filters them itself.
+        public = not (filters.status or filters.category or filters.country)
+        found = search.search(filters.q, qs, offset=offset, limit=filters.per_page, public=public)
         total, items = found.total, [hit.petition for hit in found.hits]
     else:
         ordered = qs.order_by("-published_at", "-created_at").distinct()

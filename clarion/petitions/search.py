@@ -7,7 +7,9 @@ rebuilds the whole table. Callers only see ``search()``, which answers the same
 ``SearchPage`` on either database.
 
 SQLite (the default) makes that table an FTS5 virtual table whose rowid is the
-petition id, ranked with bm25.
+petition id, ranked with bm25, with prefix indexes and a fifth column, visibility
+("public" or "hidden"), so a search of the public petitions is filtered inside the
+index (``search(..., public=True)``); publishing a petition re-indexes it.
 
 PostgreSQL makes it a plain table with a generated, GIN-indexed ``tsvector`` column
 (migration 0004), ranked with ``ts_rank`` and cut into snippets with ``ts_headline``.
@@ -69,11 +71,22 @@ def fts_available() -> bool:
     return connection.vendor in ("sqlite", "postgresql")
 
 
-def create_index_sql() -> str:
+def create_index_sql(table: str = TABLE) -> str:
+    # visibility holds one word, "public" or "hidden", so that a search of the public
+    # petitions filters inside the index instead of checking every match against the
+    # petitions table. Every query word is a prefix ("clim" finds "climate"); the prefix
+    # indexes make a short prefix one lookup instead of a merge of every word it starts.
     return (
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-        "title, goal, body, names, tokenize = 'unicode61 remove_diacritics 2')"
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+        "title, goal, body, names, visibility, "
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
     )
+
+
+def _visibility(petition: Petition) -> str:
+    from clarion.petitions.selectors import PUBLIC_STATUSES
+
+    return "public" if petition.status in PUBLIC_STATUSES else "hidden"
 
 
 def ignores_accents() -> bool:
@@ -117,8 +130,9 @@ def index_petition(petition: Petition) -> None:
             return
         cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [petition.pk])  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {TABLE} (rowid, title, goal, body, names) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
-            [petition.pk, title, goal, body, names],
+            f"INSERT INTO {TABLE} (rowid, title, goal, body, names, visibility) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [petition.pk, title, goal, body, names, _visibility(petition)],
         )
 
 
@@ -206,16 +220,34 @@ def _highlight(snippet: str) -> SafeString:
     return mark_safe(escaped.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>"))  # noqa: S308
 
 
-def search(query: str, queryset: QuerySet[Petition], *, offset: int, limit: int) -> SearchPage:
-    """Rank the petitions of ``queryset`` that match ``query``; best first."""
+def search(
+    query: str,
+    queryset: QuerySet[Petition],
+    *,
+    offset: int,
+    limit: int,
+    public: bool = False,
+) -> SearchPage:
+    """Rank the petitions of ``queryset`` that match ``query``; best first.
+
+    ``public=True`` says that ``queryset`` is all the public petitions, no fewer: on
+    SQLite the index then filters by its own visibility column, which is much faster
+    than checking each match against the queryset.
+    """
     expression = to_match_expression(query)
     if not expression or not fts_available():
         return SearchPage(query=query, hits=[], total=0)
     scope_sql, scope_params = queryset.order_by().values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
         total, rows = _search_postgres(query, scope_sql, scope_params, offset, limit)
+    elif public:
+        match = f"({expression}) AND visibility:public"
+        total, rows = _search_sqlite(expression, match, "", [], offset, limit)
     else:
-        total, rows = _search_sqlite(expression, scope_sql, scope_params, offset, limit)
+        # The unary + keeps SQLite from handing the IN list to FTS5 as rowid constraints,
+        # which would run the full-text match once for every petition in scope.
+        scope = f"AND +rowid IN ({scope_sql})"
+        total, rows = _search_sqlite(expression, expression, scope, scope_params, offset, limit)
     by_id = queryset.in_bulk([row[0] for row in rows])
     hits = [
         SearchHit(petition=by_id[pk], snippet=_highlight(snippet))
@@ -226,22 +258,39 @@ def search(query: str, queryset: QuerySet[Petition], *, offset: int, limit: int)
 
 
 def _search_sqlite(
-    expression: str, scope_sql: str, scope_params: tuple, offset: int, limit: int
+    expression: str,
+    match: str,
+    scope: str,
+    scope_params: Iterable,
+    offset: int,
+    limit: int,
 ) -> tuple[int, list[tuple[int, str]]]:
-    where = f"{TABLE} MATCH %s AND rowid IN ({scope_sql})"
-    params = [expression, *scope_params]
+    """Count and rank the matches of ``match`` (the words, plus any filter) in scope,
+    then cut snippets for the page's rows only, from the words alone (so a filter term
+    never becomes what the snippet shows)."""
+    where = f"{TABLE} MATCH %s {scope}"
+    params = [match, *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
         total = cursor.fetchone()[0]
         cursor.execute(
-            # Title matters most, then the goal, then names, then the body.
-            f"SELECT rowid, snippet({TABLE}, -1, %s, %s, '…', {SNIPPET_WORDS}) "  # noqa: S608
-            f"FROM {TABLE} WHERE {where} "
-            f"ORDER BY bm25({TABLE}, 10.0, 5.0, 1.0, 3.0) LIMIT %s OFFSET %s",
-            [_OPEN, _CLOSE, *params, limit, offset],
+            # Title matters most, then the goal, then names, then the body; visibility
+            # not at all.
+            f"SELECT rowid FROM {TABLE} WHERE {where} "  # noqa: S608
+            f"ORDER BY bm25({TABLE}, 10.0, 5.0, 1.0, 3.0, 0.0) LIMIT %s OFFSET %s",
+            [*params, limit, offset],
         )
-        rows = cursor.fetchall()
-    return total, rows
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return total, []
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT rowid, snippet({TABLE}, -1, %s, %s, '…', {SNIPPET_WORDS}) "  # noqa: S608
+            f"FROM {TABLE} WHERE {TABLE} MATCH %s AND +rowid IN ({marks})",
+            [_OPEN, _CLOSE, expression, *ids],
+        )
+        snippets = dict(cursor.fetchall())
+    return total, [(pk, snippets.get(pk, "")) for pk in ids]
 
 
 # Weights for ts_rank in its order {D, C, B, A}: body, names, goal, title; the same

@@ -247,6 +247,8 @@ def petition_publish(petition: Petition) -> Petition:
     petition.closed_at = None
     petition.updated_at = now
     petition.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
+    # Search finds only public petitions without looking at this table: tell it.
+    search.index_petition(petition)
     return petition
 
 

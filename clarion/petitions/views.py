@@ -242,6 +242,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
         selectors.with_card_data(selectors.public_petitions()),
         offset=(page_number - 1) * SEARCH_PAGE_SIZE,
         limit=SEARCH_PAGE_SIZE,
+        public=True,
     )
     pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
     return render(

@@ -35,7 +35,14 @@ def test_the_api_keeps_to_its_schema(api_schema):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+        # Derandomised: the same examples every run, so a red run always means a change
+        # in the code, never a luckier draw. (Run with more examples by hand to explore.)
+        @settings(
+            max_examples=60,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         def exercise(case) -> None:
             case.call_and_validate()
 

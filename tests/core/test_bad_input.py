@@ -169,6 +169,13 @@ ROWS = [
     Row("unknown petition in the api", "GET", "/api/v1/petitions/no-such", 404, "no-such"),
     Row("unknown article in the api", "GET", "/api/v1/articles/999999", 404, "999999"),
     Row("api item id not a number", "GET", "/api/v1/stories/abc", 422),
+    # Numbers too large for any database column.
+    Row("huge article id in the api", "GET", "/api/v1/articles/" + "9" * 25, 422),
+    Row("huge negative story id in the api", "GET", "/api/v1/stories/-" + "9" * 25, 422),
+    Row("huge story filter in the api", "GET", "/api/v1/articles?story=-" + "9" * 25, 422),
+    Row("huge article id", "GET", "/news/articles/" + "9" * 25 + "/x/", 404),
+    Row("huge story id", "GET", "/news/stories/" + "9" * 25 + "/", 404),
+    Row("huge search page", "GET", "/search/?q=river&page=" + "9" * 25, 400),
 ]
 
 
