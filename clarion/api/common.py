@@ -21,6 +21,11 @@ MAX_PER_PAGE = 100
 Id = Annotated[int, Field(ge=1, le=2**63 - 1, description="A positive id.")]
 Page = Annotated[int, Field(1, ge=1, le=100_000, description="Page number, from 1.")]
 PerPage = Annotated[int, Field(20, ge=1, le=MAX_PER_PAGE, description="Items per page, 1 to 100.")]
+# Free text in a filter: no NUL (no database text can hold one; the site answers 400
+# to any request carrying one) and not longer than anything it could match.
+Text = Annotated[
+    str | None, Field(None, max_length=200, pattern=r"^[^\x00]*$", description="Plain text.")
+]
 # Countries are stored as "DE,FR" text and matched as a substring, so anything but two
 # letters (such as "E," in "DE,FR") could match across codes.
 CountryCode = Annotated[

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from clarion.api.common import CountryCode, Id, Page, PerPage, absolute, page_of
+from clarion.api.common import CountryCode, Id, Page, PerPage, Text, absolute, page_of
 from clarion.api.news_schemas import (
     ArticleDetailOut,
     ArticlePage,
@@ -25,16 +25,16 @@ _PUBLIC = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 
 
 class ArticleFilters(Schema):
-    category: str | None = None
+    category: Text = None
     country: CountryCode = None
     story: Id | None = None
-    language: str | None = None
+    language: Text = None
     page: Page = 1
     per_page: PerPage = 20
 
 
 class StoryFilters(Schema):
-    category: str | None = None
+    category: Text = None
     country: CountryCode = None
     page: Page = 1
     per_page: PerPage = 20
@@ -117,7 +117,7 @@ def _stories() -> QuerySet[Story]:
     )
 
 
-@articles_router.get("", response={200: ArticlePage, 422: ValidationErrorOut})
+@articles_router.get("", response={200: ArticlePage, 400: ErrorOut, 422: ValidationErrorOut})
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     """Stored articles, newest first; times are given in each outlet's own UTC offset."""
     qs = _articles()
@@ -132,7 +132,10 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     return _paginate(request, qs.distinct(), filters.page, filters.per_page, article_to_dict)
 
 
-@articles_router.get("/{article_id}", response={200: ArticleDetailOut, 404: ErrorOut})
+@articles_router.get(
+    "/{article_id}",
+    response={200: ArticleDetailOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+)
 def get_article(request: HttpRequest, article_id: Id):
     article = _articles().filter(pk=article_id).first()
     if article is None:
@@ -140,7 +143,7 @@ def get_article(request: HttpRequest, article_id: Id):
     return article_to_dict(article, with_text=True)
 
 
-@stories_router.get("", response={200: StoryPage, 422: ValidationErrorOut})
+@stories_router.get("", response={200: StoryPage, 400: ErrorOut, 422: ValidationErrorOut})
 def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
     """Stories, most recently covered first, each with its articles and its petition.
 
@@ -161,7 +164,9 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
     )
 
 
-@stories_router.get("/{story_id}", response={200: StoryOut, 404: ErrorOut})
+@stories_router.get(
+    "/{story_id}", response={200: StoryOut, 400: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+)
 def get_story(request: HttpRequest, story_id: Id):
     story = _stories().filter(pk=story_id).first()
     if story is None:

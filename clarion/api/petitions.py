@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from clarion.api.common import CountryCode, Page, PerPage, absolute, page_of
+from clarion.api.common import CountryCode, Page, PerPage, Text, absolute, page_of
 from clarion.api.schemas import ErrorOut, PetitionOut, PetitionPage, ValidationErrorOut
 from clarion.petitions import search, selectors
 from clarion.petitions.models import Demand, Petition
@@ -18,8 +18,8 @@ router = Router(tags=["petitions"])
 
 
 class PetitionFilters(Schema):
-    q: str | None = None
-    category: str | None = None
+    q: Text = None
+    category: Text = None
     country: CountryCode = None
     status: Literal["published", "closed", "draft"] | None = None
     page: Page = 1
@@ -81,7 +81,7 @@ def _scope(request: HttpRequest, filters: PetitionFilters):
 # listed so the document describes every answer a client can get.
 @router.get(
     "",
-    response={200: PetitionPage, 403: ErrorOut, 422: ValidationErrorOut},
+    response={200: PetitionPage, 400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
 )
 def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]):
     """Public petitions, newest first, or ranked by relevance when `q` is given."""
@@ -105,7 +105,7 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]):
     )
 
 
-@router.get("/{slug}", response={200: PetitionOut, 404: ErrorOut})
+@router.get("/{slug}", response={200: PetitionOut, 400: ErrorOut, 404: ErrorOut})
 def get_petition(request: HttpRequest, slug: str):
     petition = selectors.petition_for_page(slug, include_drafts=request.user.is_staff)
     if petition is None:

@@ -13,7 +13,10 @@ from clarion.core.views import InvalidEncoding, bad_request
 _TEXT_BODIES = ("application/x-www-form-urlencoded", "application/json", "text/plain")
 
 
-def _is_utf8(data: bytes) -> bool:
+def _is_text(data: bytes) -> bool:
+    """UTF-8 without NUL: PostgreSQL can hold no NUL in text, and no person types one."""
+    if b"\x00" in data:
+        return False
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -22,7 +25,7 @@ def _is_utf8(data: bytes) -> bool:
 
 
 class RejectInvalidEncoding:
-    """Answer 400 to a query string or form/JSON body that is not valid UTF-8.
+    """Answer 400 to a query string or form/JSON body that is not valid UTF-8 text.
 
     Django would quietly replace the broken bytes with U+FFFD and pass the result
     on, to be stored as if the person had typed it; refusing is clearer and safer.
@@ -32,16 +35,18 @@ class RejectInvalidEncoding:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:  # %00 in a slug or id
+            return bad_request(request, InvalidEncoding())
         query = request.META.get("QUERY_STRING", "")
         # WSGI hands over the query string as latin-1 text of the raw bytes.
-        if query and not _is_utf8(unquote_to_bytes(query.encode("latin-1").replace(b"+", b" "))):
+        if query and not _is_text(unquote_to_bytes(query.encode("latin-1").replace(b"+", b" "))):
             return bad_request(request, InvalidEncoding())
         content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
         if request.method in ("POST", "PUT", "PATCH") and content_type in _TEXT_BODIES:
             body = request.body  # RequestDataTooBig past the upload limit: Django's 400
             if content_type == "application/x-www-form-urlencoded":
                 body = unquote_to_bytes(body.replace(b"+", b" "))
-            if not _is_utf8(body):
+            if not _is_text(body):
                 return bad_request(request, InvalidEncoding())
         return self.get_response(request)
 

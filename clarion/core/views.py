@@ -65,7 +65,7 @@ def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class InvalidEncoding(Exception):
-    """The request's query string or body is not valid UTF-8."""
+    """The request's query string or body is not valid UTF-8, or holds a NUL."""
 
 
 def bad_request_message(exception: Exception | None) -> str:
@@ -74,7 +74,10 @@ def bad_request_message(exception: Exception | None) -> str:
     if isinstance(exception, TooManyFieldsSent):
         return _("The request has too many fields.")
     if isinstance(exception, InvalidEncoding):
-        return _("The request is not valid UTF-8 text; check what was typed or pasted.")
+        return _(
+            "The request is not valid UTF-8 text (or holds a NUL character); "
+            "check what was typed or pasted."
+        )
     return _("The request could not be understood.")
 
 

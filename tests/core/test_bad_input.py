@@ -60,7 +60,7 @@ ROWS = [
     Row("long search", "GET", "/search/?q=" + "q" * 201, 400, "at most 200"),
     # Control, invisible and direction-changing characters.
     Row("bell in name", "POST", S, 400, "control characters", _form(_sign(full_name="Ana\x07"))),
-    Row("null in comment", "POST", S, 400, "Null characters", _form(_sign(comment="a\x00b"))),
+    Row("null in comment", "POST", S, 400, "NUL character", _form(_sign(comment="a\x00b"))),
     Row(
         "zero-width in name",
         "POST",
@@ -88,6 +88,9 @@ ROWS = [
         b"full_name=Ana%E9&email=ana%40example.org&country=GB",
     ),
     Row("broken bytes in a query", "GET", "/search/?q=r%FFo", 400, "not valid UTF-8"),
+    Row("nul in an api slug", "GET", "/api/v1/petitions/a%00b", 400, "NUL character"),
+    Row("nul in a page slug", "GET", "/p/a%00b/", 400, "NUL character"),
+    Row("nul in an api filter", "GET", "/api/v1/petitions?category=%00x", 400, "NUL character"),
     Row("broken bytes to the API", "GET", "/api/v1/petitions?q=%C3", 400, "not valid UTF-8"),
     # Markup and script.
     Row("script as a name", "POST", S, 400, "A name can", _form(_sign(full_name=PAYLOAD + "A"))),

@@ -63,3 +63,46 @@ def test_every_word_must_match(make_petition):
     make_petition(title="Trees for parks")
     assert _found("trees schools") == [both.pk]
     assert _found("tre scho") == [both.pk]
+
+
+def _public_hits(word: str) -> list[str]:
+    from clarion.petitions import selectors
+
+    page = search.search(word, selectors.public_petitions(), offset=0, limit=10, public=True)
+    return [hit.petition.slug for hit in page.hits]
+
+
+def test_a_public_search_finds_a_petition_once_it_is_published(make_petition):
+    from clarion.petitions.services import petition_publish
+
+    draft = make_petition(title="Lamps for the towpath", status=Petition.Status.DRAFT)
+    make_petition(title="Lamps for the market", slug="lamps-market")
+    assert _public_hits("lamps") == ["lamps-market"]
+    petition_publish(draft)
+    assert sorted(_public_hits("lamps")) == sorted(["lamps-market", draft.slug])
+
+
+def test_a_public_search_and_a_scoped_search_agree(make_petition, category):
+    from clarion.petitions import selectors
+
+    make_petition(title="Ferry timetable cut", categories=[category])
+    make_petition(title="Ferry fares doubled")
+    make_petition(title="Ferry crew draft", status=Petition.Status.DRAFT)
+    scoped = search.search("ferry", selectors.public_petitions(), offset=0, limit=10)
+    assert sorted(_public_hits("ferry")) == sorted(hit.petition.slug for hit in scoped.hits)
+    assert len(scoped.hits) == 2
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(
+    make_petition, client, monkeypatch
+):
+    from clarion.petitions import selectors
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    made = [make_petition(title=f"Harbour wall repair number {n}") for n in range(5)]
+    page = search.search("harbour", selectors.public_petitions(), offset=0, limit=10, public=True)
+    assert page.capped and page.total == 3
+    assert {hit.petition.pk for hit in page.hits} == {p.pk for p in made[-3:]}
+    html = client.get("/search/", {"q": "harbour"}).content.decode()
+    assert "More than 3 petitions match" in html
+    assert "Add words to narrow the search" in html
