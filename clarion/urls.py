@@ -17,5 +17,7 @@ urlpatterns = [
     path("dev/outbox/", core_views.outbox, name="outbox"),
     path("dev/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
     path("api/v1/", api.urls),
+    # Before the admin's own URLs, so sign-in attempts are counted first.
+    path("admin/login/", core_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

@@ -87,3 +87,36 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+# Admin sign-in: a password guesser gets a few tries per address and per account, then
+# waits. Counted on every POST, successful or not, so a valid password can't be used
+# to reset the count for the next round of guesses.
+ADMIN_LOGIN_WINDOW = 15 * 60
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    from django.contrib import admin
+
+    from clarion.core import ratelimit
+    from clarion.core.http import client_ip
+    from clarion.petitions.services import hash_ip
+
+    if request.method == "POST":
+        limit = settings.CLARION_ADMIN_LOGIN_ATTEMPTS
+        username = str(request.POST.get("username", "")).strip().casefold()[:150]
+        keys = [f"admin-login:ip:{hash_ip(client_ip(request))}"]
+        if username:
+            keys.append(f"admin-login:user:{hash_ip(username)}")
+        waits = [ratelimit.hit(key, limit, ADMIN_LOGIN_WINDOW) for key in keys]
+        retry_after = max((wait for allowed, wait in waits if not allowed), default=0)
+        if retry_after:
+            response = render(
+                request,
+                "429.html",
+                {"minutes": max(1, -(-retry_after // 60))},
+                status=429,
+            )
+            response["Retry-After"] = str(retry_after)
+            return response
+    return admin.site.login(request)
