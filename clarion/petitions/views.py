@@ -96,8 +96,8 @@ def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
     The key holds the petition's current count and last edit, read fresh on every
     view, so the count shown is always the stored one and never goes back; only
     what the key can't see (the relative times of the latest signatures, a story's
-    coverage) may lag, by at most CLARION_PAGE_CACHE_SECONDS. The cache is per
-    process (LocMemCache), which is fine as the key, not sharing, keeps pages right.
+    coverage) may lag, by at most CLARION_PAGE_CACHE_SECONDS. The cache is per process
+    (or Redis with REDIS_URL); either way the key, not sharing, keeps pages right.
     """
     version = selectors.petition_page_version(slug)
     if version is None:
