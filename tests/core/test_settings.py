@@ -162,22 +162,10 @@ def test_email_url_becomes_smtp_settings(tmp_path):
         "from django.conf import settings as s;"
         "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS)"
     )
-    environ = {
-        **os.environ,
-        "CLARION_VAR_DIR": str(tmp_path),
-        "SECRET_KEY": "s",
-        "EMAIL_URL": "smtp+tls://mailer:pw@mail.example:587",
-        "DJANGO_SETTINGS_MODULE": "clarion.settings",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", f"import django;django.setup();{code}"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    printed = _settings_in_subprocess(
+        tmp_path, code, EMAIL_URL="smtp+tls://mailer:pw@mail.example:587"
     )
-    assert out.stdout.split() == [
+    assert printed == [
         "django.core.mail.backends.smtp.EmailBackend",
         "mail.example",
         "587",
