@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,7 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from clarion.core import ratelimit
+from clarion.core.http import client_ip
 from clarion.delivery.models import OutboxMessage
+from clarion.petitions.services import hash_ip
 
 
 @require_GET
@@ -96,12 +100,6 @@ ADMIN_LOGIN_WINDOW = 15 * 60
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
-    from django.contrib import admin
-
-    from clarion.core import ratelimit
-    from clarion.core.http import client_ip
-    from clarion.petitions.services import hash_ip
-
     if request.method == "POST":
         limit = settings.CLARION_ADMIN_LOGIN_ATTEMPTS
         username = str(request.POST.get("username", "")).strip().casefold()[:150]
