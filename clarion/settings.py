@@ -297,6 +297,8 @@ CLARION_MY_DATA_HOURS = env_int("CLARION_MY_DATA_HOURS", 24, minimum=1)
 # deleted once they are this many days old (`clarion purge`, daily in the worker).
 CLARION_PURGE_UNCONFIRMED_DAYS = env_int("CLARION_PURGE_UNCONFIRMED_DAYS", 14, minimum=1)
 CLARION_PURGE_IP_DAYS = env_int("CLARION_PURGE_IP_DAYS", 30, minimum=1)
+# Sent (or given-up) mail, which holds addresses and links, is deleted after this.
+CLARION_PURGE_MAIL_DAYS = env_int("CLARION_PURGE_MAIL_DAYS", 14, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

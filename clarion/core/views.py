@@ -36,6 +36,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "confirm_hours": settings.CLARION_CONFIRM_HOURS,
             "purge_unconfirmed_days": settings.CLARION_PURGE_UNCONFIRMED_DAYS,
             "purge_ip_days": settings.CLARION_PURGE_IP_DAYS,
+            "purge_mail_days": settings.CLARION_PURGE_MAIL_DAYS,
         },
     )
 

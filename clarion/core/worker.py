@@ -76,7 +76,7 @@ def housekeeping() -> int:
 
 def purge_personal_data() -> int:
     result = privacy_purge()
-    return result.unconfirmed + result.ip_hashes
+    return result.unconfirmed + result.ip_hashes + result.mail
 
 
 @dataclass(frozen=True)

@@ -362,10 +362,12 @@ def my_data_delete(email_key: str) -> int:
 class PurgeResult:
     unconfirmed: int
     ip_hashes: int
+    mail: int = 0
 
 
 def privacy_purge(now: datetime | None = None) -> PurgeResult:
-    """Delete signatures never confirmed and forget IP hashes once they are old enough.
+    """Delete signatures never confirmed, forget IP hashes and drop mail already sent,
+    once each is old enough.
 
     Unconfirmed signatures count for nothing, and an IP hash only matters while abuse
     is still being looked into; keeping either longer would only be a liability.
@@ -381,4 +383,10 @@ def privacy_purge(now: datetime | None = None) -> PurgeResult:
         .filter(created_at__lt=now - timedelta(days=settings.CLARION_PURGE_IP_DAYS))
         .update(ip_hash="")
     )
-    return PurgeResult(unconfirmed=unconfirmed, ip_hashes=ip_hashes)
+    # Mail that went out (or gave up) holds an address and, for confirmations, a live
+    # link; once it can no longer be retried there is no reason to keep it.
+    mail, _by_model = OutboxMessage.objects.filter(
+        status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED],
+        created_at__lt=now - timedelta(days=settings.CLARION_PURGE_MAIL_DAYS),
+    ).delete()
+    return PurgeResult(unconfirmed=unconfirmed, ip_hashes=ip_hashes, mail=mail)

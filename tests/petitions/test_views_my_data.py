@@ -145,3 +145,16 @@ def test_the_purge_command_reports_what_it_did(petition, sign, settings, capsys)
     )
     call_command("purge")
     assert "Deleted 1 unconfirmed signature" in capsys.readouterr().out
+
+
+def test_purge_deletes_old_sent_mail_but_keeps_what_may_still_go_out(petition, sign, settings):
+    sign(petition, "ana@example.org", confirm=False)
+    sign(petition, "ben@example.org", confirm=False)
+    old = timezone.now() - timedelta(days=settings.CLARION_PURGE_MAIL_DAYS + 1)
+    OutboxMessage.objects.filter(to="ana@example.org").update(
+        status=OutboxMessage.Status.SENT, created_at=old
+    )
+    OutboxMessage.objects.filter(to="ben@example.org").update(created_at=old)  # pending
+    assert privacy_purge().mail == 1
+    assert not OutboxMessage.objects.filter(to="ana@example.org").exists()
+    assert OutboxMessage.objects.filter(to="ben@example.org").exists()

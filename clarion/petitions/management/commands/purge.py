@@ -11,7 +11,8 @@ from clarion.petitions.services import privacy_purge
 class Command(BaseCommand):
     help = (
         "Delete unconfirmed signatures older than CLARION_PURGE_UNCONFIRMED_DAYS and forget "
-        "IP hashes older than CLARION_PURGE_IP_DAYS."
+        "IP hashes older than CLARION_PURGE_IP_DAYS, and delete sent mail older than "
+        "CLARION_PURGE_MAIL_DAYS."
     )
 
     def handle(self, *args, **options) -> None:
@@ -19,5 +20,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Deleted {result.unconfirmed} unconfirmed signature(s) older than "
             f"{settings.CLARION_PURGE_UNCONFIRMED_DAYS} days; cleared {result.ip_hashes} IP "
-            f"hash(es) older than {settings.CLARION_PURGE_IP_DAYS} days."
+            f"hash(es) older than {settings.CLARION_PURGE_IP_DAYS} days; deleted {result.mail} "
+            f"sent email(s) older than {settings.CLARION_PURGE_MAIL_DAYS} days."
         )
