@@ -217,9 +217,6 @@ def best_story(
     if not frequency:
         return None
     population = max(population, *frequency.values())
-    recent_terms = StoryTerm.objects.filter(
-        term__in=list(terms), seen_at__gte=low, seen_at__lte=high
-    )
     telling = {term: weight for term, weight in terms.items() if frequency.get(term, 0) <= common}
     if not telling:
         return None
@@ -228,7 +225,9 @@ def best_story(
     neutral = {term for term in telling if _is_neutral(term, telling_names)}
     full = _Scores(telling, idf)
     across = _Scores({term: telling[term] for term in neutral}, idf)
-    rows = recent_terms.filter(term__in=[t for t in telling if t in frequency])
+    rows = StoryTerm.objects.filter(
+        term__in=[t for t in telling if t in frequency], seen_at__gte=low, seen_at__lte=high
+    )
     for term, story_id in rows.values_list("term", "story_id"):
         full.add(story_id, term, named=term in telling_names)
         if term in neutral:
