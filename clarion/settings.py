@@ -166,6 +166,8 @@ def _database() -> dict:
             ),
         }
         config["CONN_MAX_AGE"] = 0 if name == ":memory:" else config["CONN_MAX_AGE"]
+        # Django's SQLite backend, with writers queued by the OS (clarion/core/sqlite).
+        config["ENGINE"] = "clarion.core.sqlite"
     elif config["ENGINE"] not in (
         "django.db.backends.postgresql",
         "django.db.backends.postgresql_psycopg2",

@@ -119,7 +119,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if database["ENGINE"] == "clarion.core.sqlite":
         test = database.setdefault("TEST", {})
         if not test.get("NAME"):
             test["NAME"] = str(Path(settings.VAR_DIR) / "test-clarion.sqlite3")

@@ -1,0 +1,119 @@
+"""SQLite, with writers queued in the operating system instead of SQLite's busy handler.
+
+SQLite admits one writer at a time. A writer that finds the lock taken sleeps in
+SQLite's busy handler, for 1, 2, 5, 10… milliseconds, whatever the holder's
+transaction costs (a signature: well under one). Under concurrent signing most of the
+time went to those sleeps. Here each write transaction first takes a lock that wakes
+the next writer as soon as it is free: a ``threading.Lock`` among the threads of one
+process, then an exclusive ``flock`` on a file beside the database among processes
+(the kernel drops it if the process dies). SQLite's own lock and busy_timeout still
+guard correctness: a writer that gives up waiting here simply goes on to BEGIN.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from typing import Any
+
+from django.db.backends.sqlite3 import base
+
+# Longer than any write transaction should take; after it a writer stops queueing here
+# and lets SQLite's busy_timeout decide.
+QUEUE_TIMEOUT = 20.0
+_thread_locks: dict[str, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+def _thread_lock(path: str) -> threading.Lock:
+    with _thread_locks_guard:
+        return _thread_locks.setdefault(path, threading.Lock())
+
+
+class WriteQueue:
+    """One connection's place in the queue of writers to one database file."""
+
+    def __init__(self, database: str) -> None:
+        self.path = f"{database}-writers"
+        self.thread_lock = _thread_lock(self.path)
+        self.fd: int | None = None
+        self.held = False
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Wait for this writer's turn; False if it did not come within ``timeout``."""
+        timeout = QUEUE_TIMEOUT if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        if not self.thread_lock.acquire(timeout=timeout):
+            return False
+        if self.fd is None:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Other processes: flock can't wait with a time limit, so poll it, starting at
+        # a tenth of a millisecond (a signature's transaction takes a few tenths).
+        pause = 0.0001
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.thread_lock.release()
+                    return False  # SQLite's busy_timeout takes over from here
+                time.sleep(pause)
+                pause = min(pause * 2, 0.001)
+        self.held = True
+        return True
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.thread_lock.release()
+
+    def close(self) -> None:
+        self.release()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name = str(self.settings_dict["NAME"])
+        self.write_queue = None if self.is_in_memory_db() else WriteQueue(name)
+
+    def _start_transaction_under_autocommit(self) -> None:
+        if self.write_queue is not None:
+            self.write_queue.acquire()
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._leave_queue()
+            raise
+
+    def _leave_queue(self) -> None:
+        if self.write_queue is not None:
+            self.write_queue.release()
+
+    def _commit(self) -> None:
+        try:
+            return super()._commit()
+        finally:
+            self._leave_queue()
+
+    def _rollback(self) -> None:
+        try:
+            return super()._rollback()
+        finally:
+            self._leave_queue()
+
+    def _close(self) -> None:
+        try:
+            return super()._close()
+        finally:
+            if self.write_queue is not None:
+                self.write_queue.close()
