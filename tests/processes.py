@@ -69,6 +69,8 @@ def environment(var_dir: Path, **variables: str) -> dict[str, str]:
             "DEBUG": "0",
             "SECRET_KEY": SECRET,
             "EMAIL_URL": "outbox://",
+            # Emailed links and Message-IDs name the same site as in the test process.
+            "CLARION_BASE_URL": settings.CLARION_BASE_URL,
             "CLARION_EXTRACT_TEXT": "0",
             "LOG_LEVEL": "INFO",
         }

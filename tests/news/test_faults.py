@@ -133,8 +133,10 @@ def test_it_polls_again_after_a_worker_dies_mid_poll_and_stores_each_article_onc
     worker = start_worker(tmp_path, "worker-2.log", **env)
     try:
         assert wait_for(
-            lambda: Feed.objects.filter(pk=feed.pk, last_success_at__isnull=False).exists()
-            and Petition.objects.count() == len(EVENTS),
+            lambda: (
+                Feed.objects.filter(pk=feed.pk, last_success_at__isnull=False).exists()
+                and Petition.objects.count() == len(EVENTS)
+            ),
             timeout=60,
         ), worker.tail()
     finally:
