@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clarion.core.db import insert_or_skip
 from clarion.delivery.models import OutboxMessage
 
 logger = logging.getLogger("clarion.delivery")
@@ -37,16 +37,14 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2**attempts))
 
 
-def outbox_enqueue(*, key: str, to: str, subject: str, body: str) -> OutboxMessage:
-    """Queue one email. Enqueueing the same key twice keeps the first message."""
-    existing = OutboxMessage.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return OutboxMessage.objects.create(key=key, to=to, subject=subject, body=body)
-    except IntegrityError:
-        return OutboxMessage.objects.get(key=key)
+def outbox_enqueue(*, key: str, to: str, subject: str, body: str) -> bool:
+    """Queue one email. Enqueueing the same key twice keeps the first message.
+
+    Returns True when this call queued it. One INSERT settles both cases, so the
+    caller's transaction needs no savepoint and no lookup first (signing calls this).
+    """
+    message = OutboxMessage(key=key, to=to, subject=subject, body=body)
+    return insert_or_skip(message, conflict=("key",))
 
 
 def _claim(message_id: int) -> datetime | None:

@@ -87,9 +87,24 @@ def petition_page_version(slug: str) -> tuple[int, int, object] | None:
 
 
 def petition_to_sign(slug: str, *, include_drafts: bool = False) -> Petition | None:
-    """The petition alone, for taking a signature (no targets, demands or categories)."""
-    qs = Petition.objects.all() if include_drafts else public_petitions()
-    return qs.filter(slug=slug).first()
+    """The petition alone, for taking a signature: only what signing reads.
+
+    Every sign request starts here, so it is one indexed lookup in plain SQL (see
+    ``petition_page_version``) returning a partial Petition (id, slug, title, status).
+    """
+    table = connection.ops.quote_name(Petition._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, title, status FROM {table} WHERE slug = %s",  # noqa: S608
+            [slug],
+        )
+        row = cursor.fetchone()
+    if row is None or not (include_drafts or row[2] in PUBLIC_STATUSES):
+        return None
+    loaded = {"id": row[0], "slug": slug, "title": row[1], "status": row[2]}
+    # from_db wants the values in the model's field order.
+    fields = [f.attname for f in Petition._meta.concrete_fields if f.attname in loaded]
+    return Petition.from_db(None, fields, [loaded[name] for name in fields])
 
 
 def public_signatures(petition: Petition, limit: int = 10) -> list[Signature]:

@@ -12,13 +12,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clarion.core.db import insert_or_skip
 from clarion.core.tasks import enqueue
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue
@@ -142,24 +143,23 @@ def signature_create(
         raise SignatureError(_("This petition is closed and no longer takes signatures."))
     email_key = normalise_email(data.email)
     token, token_hash, expires = _new_token()
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                petition=petition,
-                full_name=data.full_name,
-                email=data.email.strip(),
-                email_normalised=email_key,
-                country=data.country,
-                postcode=data.postcode,
-                comment=data.comment,
-                show_name=data.show_name,
-                wants_updates=data.wants_updates,
-                language=language,
-                ip_hash=hash_ip(ip),
-                token_hash=token_hash,
-                token_expires_at=expires,
-            )
-    except IntegrityError:
+    signature = Signature(
+        petition=petition,
+        full_name=data.full_name,
+        email=data.email.strip(),
+        email_normalised=email_key,
+        country=data.country,
+        postcode=data.postcode,
+        comment=data.comment,
+        show_name=data.show_name,
+        wants_updates=data.wants_updates,
+        language=language,
+        ip_hash=hash_ip(ip),
+        token_hash=token_hash,
+        token_expires_at=expires,
+    )
+    # One statement either writes the signature or finds this address already signed.
+    if not insert_or_skip(signature, conflict=("petition", "email_normalised")):
         signature = Signature.objects.select_related("petition").get(
             petition=petition, email_normalised=email_key
         )
