@@ -284,6 +284,8 @@ EMAIL_HOST_PASSWORD = _email_config.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_SSL = _email_config.get("EMAIL_USE_SSL", False)
 EMAIL_USE_TLS = _email_config.get("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Failed attempts after which the outbox gives a message up (kept, FAILED, in admin).
+CLARION_MAIL_MAX_ATTEMPTS = env_int("CLARION_MAIL_MAX_ATTEMPTS", 12, minimum=1)
 # True when mail is kept in the local outbox rather than sent anywhere.
 CLARION_MAIL_OUTBOX_ONLY = _email_config["OUTBOX"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Clarion <no-reply@{_base_host}>")

@@ -331,11 +331,15 @@ class DatabaseBackend:
         Lock.objects.filter(name=name, owner=owner).update(owner="", expires_at=timezone.now())
 
     def purge(self) -> int:
-        """Forget dead tasks once nobody is likely to look at them any more (30 days)."""
+        """Forget dead tasks once nobody is likely to look at them any more (30 days),
+        and locks free for a day (drafting takes one per story; ``acquire`` makes a
+        missing row again, so deleting a free one changes nothing)."""
+        now = timezone.now()
         deleted, _by_model = Task.objects.filter(
-            dead=True, created_at__lt=timezone.now() - timedelta(days=30)
+            dead=True, created_at__lt=now - timedelta(days=30)
         ).delete()
-        return deleted
+        freed, _by_model = Lock.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
+        return deleted + freed
 
 
 # --- the Redis backend ---------------------------------------------------------------

@@ -5,8 +5,8 @@ mail server never holds up the signature counts. A lane runs its job only when i
 the job's period on the shared schedule (``clarion.core.tasks``), so with any number of
 workers, on one machine or several, each job runs once per period. Consumer threads
 run queued tasks. Any job may still overlap a slower run of itself elsewhere: each one
-claims its rows (feeds by next_poll_at, stories by draft_claimed_at, mail by status)
-or takes a lock (the count fold), so overlapping runs never do anything twice.
+claims its rows (feeds by next_poll_at, mail by status) or takes a lock with a lease
+(each story being drafted, the count fold), so overlapping runs never do anything twice.
 
 A job or task that fails is logged and runs again later; it never stops the others.
 """

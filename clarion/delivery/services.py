@@ -7,8 +7,10 @@ never waits on a mail server, and a message is sent only once its cause has comm
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -20,9 +22,19 @@ from clarion.delivery.models import OutboxMessage
 
 logger = logging.getLogger("clarion.delivery")
 
-MAX_ATTEMPTS = 8
-# A message claimed longer ago than this belongs to a sender that died mid-send.
+# A message claimed longer ago than this belongs to a sender that died mid-send (its
+# lease): SMTP attempts give up after EMAIL_TIMEOUT, far sooner.
 STALE_CLAIM = timedelta(minutes=5)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a message waits after its ``attempts``-th failed attempt.
+
+    One minute, then doubling, at most an hour: a mail server that is down for a
+    moment costs a minute, and one down for hours is asked about once an hour, until
+    CLARION_MAIL_MAX_ATTEMPTS attempts have failed (by default 12: about six hours).
+    """
+    return timedelta(seconds=min(3600, 30 * 2**attempts))
 
 
 def outbox_enqueue(*, key: str, to: str, subject: str, body: str) -> bool:
@@ -62,11 +74,13 @@ def outbox_send(message_id: int) -> bool:
         _deliver(message)
     except Exception as exc:  # any transport error: record it and retry later
         attempts = message.attempts + 1
-        failed = attempts >= MAX_ATTEMPTS
+        # Given up: the message stays in the outbox, FAILED with its last error, for an
+        # operator to see in admin and send again once the cause is fixed.
+        failed = attempts >= settings.CLARION_MAIL_MAX_ATTEMPTS
         ours.update(
             status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
             attempts=attempts,
-            next_attempt_at=timezone.now() + timedelta(seconds=min(3600, 30 * 2**attempts)),
+            next_attempt_at=timezone.now() + retry_delay(attempts),
             last_error=f"{type(exc).__name__}: {exc}"[:1000],
             claimed_at=None,
         )
@@ -81,6 +95,21 @@ def outbox_send(message_id: int) -> bool:
     return True
 
 
+def message_id(message: OutboxMessage) -> str:
+    """The Message-ID of ``message``: the same on every attempt to send it.
+
+    Exactly-once delivery over SMTP is impossible: when the server has taken the
+    message but the sender dies (or the connection drops) before it hears "250" or
+    before it records SENT, the message is claimed again once the claim goes stale and
+    sent a second time. A stable Message-ID makes that rare duplicate harmless: mail
+    clients and many servers fold messages with one Message-ID into one, and anyone
+    can see it is the same message.
+    """
+    digest = hashlib.sha256(message.key.encode()).hexdigest()[:20]
+    domain = urlsplit(settings.CLARION_BASE_URL).hostname or "localhost"
+    return f"<clarion.{message.pk}.{digest}@{domain}>"
+
+
 def _deliver(message: OutboxMessage) -> None:
     if settings.CLARION_MAIL_OUTBOX_ONLY:
         # Development default: the message stays readable on the outbox page.
@@ -91,9 +120,25 @@ def _deliver(message: OutboxMessage) -> None:
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
-        headers={"Auto-Submitted": "auto-generated", "X-Clarion-Message": message.key},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "X-Clarion-Message": message.key,
+            "Message-ID": message_id(message),
+        },
         connection=connection,
     ).send()
+
+
+def outbox_retry(message_ids: list[int]) -> int:
+    """Send given-up (FAILED) messages again: due now, with a fresh set of attempts."""
+    return OutboxMessage.objects.filter(
+        pk__in=message_ids, status=OutboxMessage.Status.FAILED
+    ).update(
+        status=OutboxMessage.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_at=None,
+    )
 
 
 def outbox_drain(limit: int = 100) -> int:

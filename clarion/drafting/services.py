@@ -10,6 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from clarion.core import tasks
 from clarion.drafting.guidance import Guidance
 from clarion.drafting.models import DraftingSettings
 from clarion.drafting.offline import offline_draft
@@ -107,27 +108,42 @@ def draft_pending_stories(limit: int = 10) -> list[Petition]:
     return drafted
 
 
+def draft_lease() -> float:
+    """Seconds a drafter holds a story before another may take it over.
+
+    Long enough for the slowest honest run (the LLM's timeout, then the offline
+    drafter and the write), so only a drafter that died loses its story.
+    """
+    return float(settings.CLARION_LLM_TIMEOUT + 60)
+
+
 def draft_story(story: Story, guidance: Guidance) -> Petition | None:
-    """Draft one story, once: a story that is already claimed is left alone."""
-    # The claim commits on its own, before the (possibly slow) LLM call, so no
-    # database lock is held while waiting and a second worker skips this story.
-    claimed = Story.objects.filter(pk=story.pk, draft_claimed_at__isnull=True).update(
-        draft_claimed_at=timezone.now()
-    )
-    if not claimed:
-        return None
-    try:
+    """Draft one story, once: a story that is drafted, or being drafted, is left alone.
+
+    The story is held with a lock that has a lease, not marked in its row, while the
+    (possibly slow) LLM is asked: no database lock is held while waiting, a second
+    worker skips the story, and if this worker dies mid-way (killed, out of memory) the
+    lease runs out and the next round drafts the story again instead of losing it.
+    The story is marked drafted (``draft_claimed_at``) in the same transaction that
+    writes the petition, by a conditional UPDATE: should a drafter that outlived its
+    lease finish after another took over, exactly one of them writes a petition.
+    """
+    with tasks.lock(f"draft-story:{story.pk}", ttl=draft_lease()) as held:
+        if held is None:
+            return None
+        if Story.objects.filter(pk=story.pk, draft_claimed_at__isnull=False).exists():
+            return None  # drafted by someone else since it was listed
         proposal = propose(story_brief(story), guidance)
         with transaction.atomic():
+            first = Story.objects.filter(pk=story.pk, draft_claimed_at__isnull=True).update(
+                draft_claimed_at=timezone.now()
+            )
+            if not first:
+                return None
             petition = _create_petition(story, proposal, guidance)
             if settings.CLARION_AUTOPUBLISH:
                 petition_services.petition_publish(petition)
             petition_services.petition_reindex(petition)
-    except Exception:
-        # Nothing was written; give the story back so the next round tries again.
-        Story.objects.filter(pk=story.pk).update(draft_claimed_at=None)
-        logger.exception("drafting story %s failed", story.pk)
-        raise
     logger.info("drafted petition %s from story %s (%s)", petition.slug, story.pk, proposal.drafter)
     return petition
 

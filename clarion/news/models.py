@@ -51,8 +51,10 @@ class Story(models.Model):
     # Moves whenever coverage joins, so "recent stories" is an index range scan.
     last_published_at = models.DateTimeField(_("last published"), db_index=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    # The petition drafted from this story. Drafting claims the story by setting
-    # draft_claimed_at, once; a discarded or deleted draft is never drafted again.
+    # The petition drafted from this story. Drafting sets draft_claimed_at, once, in the
+    # transaction that writes the draft (while it works it holds a lock with a lease,
+    # see clarion.drafting.services.draft_story); a discarded or deleted draft is never
+    # drafted again.
     petition = models.OneToOneField(
         "petitions.Petition",
         on_delete=models.SET_NULL,

@@ -13,7 +13,6 @@ from django.utils import timezone
 from clarion.delivery import services
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import (
-    MAX_ATTEMPTS,
     STALE_CLAIM,
     outbox_drain,
     outbox_enqueue,
@@ -227,6 +226,7 @@ def test_it_drains_due_messages_oldest_first_and_respects_the_limit(real_transpo
 
 
 def test_it_marks_the_message_failed_after_max_attempts(broken_transport):
+    MAX_ATTEMPTS = broken_transport.CLARION_MAIL_MAX_ATTEMPTS
     message = _enqueue()
 
     for attempt in range(1, MAX_ATTEMPTS + 1):
