@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 
 from clarion.core.http import client_ip
+from clarion.letters.views import country_extras
 from clarion.petitions import search, selectors
 from clarion.petitions.forms import MyDataForm, SearchForm, SignForm
 from clarion.petitions.models import Category, Petition
@@ -226,7 +227,13 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "petitions/country_detail.html",
-        {"country_code": code, "country_name": countries.name(code), "page": page},
+        {
+            "country_code": code,
+            "country_name": countries.name(code),
+            "page": page,
+            # The country's letters, stories and regions, from the letters app.
+            **country_extras(code),
+        },
     )
 
 
