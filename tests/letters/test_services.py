@@ -19,7 +19,7 @@ from clarion.letters.services import (
     signons_approve,
     signons_reject,
 )
-from tests.letters.conftest import letter_token
+from tests.letters.fixtures import letter_token
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from clarion.delivery.models import OutboxMessage
 from clarion.letters.models import Letter, OrganisationSignature, SignOnStatus
-from tests.letters.conftest import letter_token
+from tests.letters.fixtures import letter_token
 
 pytestmark = pytest.mark.django_db
 
