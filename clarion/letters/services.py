@@ -431,3 +431,34 @@ def purge_unconfirmed(now=None) -> int:
         ).delete()
         deleted += count
     return deleted
+
+
+def signon_export(signon: OrganisationSignature | IndividualSignature, letter_url: str) -> dict:
+    """Everything stored about one letter sign-on, for its signer's own download."""
+    common = {
+        "letter": signon.letter.title,
+        "letter_url": letter_url,
+        "email": signon.email,
+        "country": signon.country.code or None,
+        "status": signon.status,
+        "language": signon.language,
+        "signed_at": signon.created_at.isoformat(),
+        "confirmed_at": signon.confirmed_at.isoformat() if signon.confirmed_at else None,
+        "ip_address_stored": "only as a keyed hash" if signon.ip_hash else "no",
+    }
+    if isinstance(signon, OrganisationSignature):
+        return {
+            "kind": "organisation",
+            "organisation": signon.name,
+            "acronym": signon.acronym,
+            "name_other_language": signon.name_other_language,
+            "website": signon.website,
+            "contact_name": signon.contact_name,
+            **common,
+        }
+    return {
+        "kind": "individual",
+        "full_name": signon.full_name,
+        "affiliation": signon.affiliation,
+        **common,
+    }
