@@ -19,8 +19,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# PDFs (WeasyPrint) need Debian's Pango; installed with apt when missing and we can (root).
 setup: $(VENV)/.installed
+	@scripts/ensure-pango
 setup-dev: $(VENV)/.installed-dev
+	@scripts/ensure-pango
 
 ## make run: set up, migrate, load demo content, start the worker and serve http://$(HOST):$(PORT)
 run: setup

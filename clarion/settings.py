@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "clarion.news",
     "clarion.petitions",
     "clarion.drafting",
+    "clarion.letters",
     "clarion.api",
 ]
 
@@ -303,6 +304,8 @@ CLARION_PURGE_UNCONFIRMED_DAYS = env_int("CLARION_PURGE_UNCONFIRMED_DAYS", 14, m
 CLARION_PURGE_IP_DAYS = env_int("CLARION_PURGE_IP_DAYS", 30, minimum=1)
 # Sent (or given-up) mail, which holds addresses and links, is deleted after this.
 CLARION_PURGE_MAIL_DAYS = env_int("CLARION_PURGE_MAIL_DAYS", 14, minimum=1)
+# Letter sign-on forms (organisations and individuals) sent per IP address per hour.
+CLARION_LETTER_SIGNONS_PER_HOUR = env_int("CLARION_LETTER_SIGNONS_PER_HOUR", 10, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -31,6 +31,9 @@ from clarion.petitions.services import SignatureInput, signature_confirm, signat
 
 _counter = itertools.count(1)
 
+# Letters, their sign-ons and helpers, for the letters, API and privacy tests.
+pytest_plugins = ["tests.letters.fixtures"]
+
 
 def require(flag: str, reason: str) -> None:
     """Skip a test whose real part is missing, unless CI set ``flag`` to demand it."""

@@ -141,6 +141,7 @@ class PetitionAdmin(admin.ModelAdmin):
                 "fields": [
                     "signature_goal",
                     "signature_count",
+                    "pdf_lists_names",
                     "created_at",
                     "published_at",
                     "closed_at",

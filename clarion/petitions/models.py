@@ -159,6 +159,13 @@ class Petition(models.Model):
     draft_note = models.TextField(_("drafting note"), blank=True, editable=False)
 
     signature_goal = models.PositiveIntegerField(_("signature goal"), default=1000)
+    # The PDF (/p/<slug>.pdf) names no signer unless an editor allows it here; even then
+    # only those who chose to show their name.
+    pdf_lists_names = models.BooleanField(
+        _("list public names in the PDF"),
+        default=False,
+        help_text=_("The PDF then lists the signers who chose to show their name."),
+    )
     # Folded in from confirmed signatures by petitions.counts; never written by hand.
     signature_count = models.PositiveIntegerField(_("signature count"), default=0, editable=False)
     status = models.CharField(

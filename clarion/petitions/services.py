@@ -319,8 +319,12 @@ def my_data_request(email: str) -> None:
     The caller always answers the same way, so the form reveals nothing about who
     signed. At most one email per address per hour, however often the form is sent.
     """
+    from clarion.letters.services import has_signons  # letters import this module
+
     email_key = normalise_email(email)
-    if not Signature.objects.filter(email_normalised=email_key).exists():
+    if not (
+        Signature.objects.filter(email_normalised=email_key).exists() or has_signons(email_key)
+    ):
         return
     hour = timezone.now().strftime("%Y%m%d%H")
     digest = hashlib.sha256(email_key.encode()).hexdigest()[:24]
@@ -341,8 +345,10 @@ def my_data_request(email: str) -> None:
 
 
 def my_data_delete(email_key: str) -> int:
-    """Delete every signature of this signer, correct the counts, and drop the mail
-    queued or kept for them. Returns how many signatures were deleted."""
+    """Delete every signature of this signer (letter sign-ons too), correct the counts,
+    and drop the mail queued or kept for them. Returns how many signatures were deleted."""
+    from clarion.letters.services import signons_delete_for
+
     with transaction.atomic():
         signatures = Signature.objects.filter(email_normalised=email_key)
         # The address as typed may differ in case from its normalised form.
@@ -352,6 +358,7 @@ def my_data_delete(email_key: str) -> int:
         for address in addresses:
             mail |= Q(to__iexact=address)
         OutboxMessage.objects.filter(mail).delete()
+        deleted += signons_delete_for(email_key)
     return deleted
 
 
@@ -378,6 +385,9 @@ def privacy_purge(now: datetime | None = None) -> PurgeResult:
         created_at__lt=now - timedelta(days=settings.CLARION_PURGE_UNCONFIRMED_DAYS),
     )
     unconfirmed, _by_model = stale.delete()
+    from clarion.letters.services import purge_unconfirmed as purge_letter_signons
+
+    unconfirmed += purge_letter_signons(now)
     ip_hashes = (
         Signature.objects.exclude(ip_hash="")
         .filter(created_at__lt=now - timedelta(days=settings.CLARION_PURGE_IP_DAYS))

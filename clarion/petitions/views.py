@@ -19,6 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 
 from clarion.core.http import client_ip
+from clarion.letters.services import signon_export as letter_signon_export
+from clarion.letters.services import signons_of as letter_signons_of
+from clarion.letters.views import country_extras
 from clarion.petitions import search, selectors
 from clarion.petitions.forms import MyDataForm, SearchForm, SignForm
 from clarion.petitions.models import Category, Petition
@@ -226,7 +229,13 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "petitions/country_detail.html",
-        {"country_code": code, "country_name": countries.name(code), "page": page},
+        {
+            "country_code": code,
+            "country_name": countries.name(code),
+            "page": page,
+            # The country's letters, stories and regions, from the letters app.
+            **country_extras(code),
+        },
     )
 
 
@@ -295,7 +304,11 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "petitions/my_data.html",
-        {"signatures": selectors.signer_signatures(email_key), "token": token},
+        {
+            "signatures": selectors.signer_signatures(email_key),
+            "letter_signons": letter_signons_of(email_key),
+            "token": token,
+        },
     )
 
 
@@ -324,6 +337,10 @@ def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
                 "ip_address_stored": "only as a keyed hash" if s.ip_hash else "no",
             }
             for s in selectors.signer_signatures(email_key)
+        ],
+        "letter_signatures": [
+            letter_signon_export(s, request.build_absolute_uri(s.letter.get_absolute_url()))
+            for s in letter_signons_of(email_key)
         ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -17,9 +17,10 @@ from tests.news.factories import ingest, item
 
 
 @pytest.fixture
-def api_schema(db, settings, petition, sign):
+def api_schema(db, settings, petition, sign, letter, endorse):
     settings.ALLOWED_HOSTS = ["localhost"]  # the host schemathesis sends in-process
     sign(petition, "ana@example.org", show_name=True)
+    endorse(letter, "Agua Viva", acronym="AV")
     ingest(
         item(
             "Harbour dredging halted after silt report",
@@ -31,7 +32,7 @@ def api_schema(db, settings, petition, sign):
 
 def test_the_api_keeps_to_its_schema(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 6  # petitions, articles, stories: lists and items
+    assert len(operations) >= 8  # petitions, articles, stories, letters: lists and items
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.core.management import call_command
 
+from clarion.letters.models import IndividualSignature, Letter, OrganisationSignature
 from clarion.petitions.models import Petition, Signature
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def _json_links(data: object) -> list[str]:
 
 
 @pytest.fixture
-def populated(settings, petition, sign):
+def populated(settings, petition, sign, endorse, sign_letter):
     settings.CLARION_BASE_URL = "http://testserver"
     call_command("demo", verbosity=0)
     sign(petition, "shown.signer@example.net", show_name=True, comment="Count me in!")
@@ -73,6 +74,15 @@ def populated(settings, petition, sign):
         comment="Write to me at commenter@example.com",
     )
     sign(petition, "Pending.Person@Example.org", confirm=False, show_name=True)
+    # Letters: organisations whose contact people and emails are private, approved or
+    # waiting, and individuals, confirmed or not.
+    letter = Letter.objects.get(slug="protect-community-water-monitors")
+    endorse(
+        letter, "Crawl Test Org", contact_name="Secret Contact", email="org.contact@crawl.example"
+    )
+    endorse(letter, "Waiting Crawl Org", status="confirmed", email="waiting@crawl.example")
+    sign_letter(letter, "Crawl Person", email="crawl.person@example.net")
+    sign_letter(letter, "Unconfirmed Person", email="unconfirmed@example.net", confirm=False)
     return petition
 
 
@@ -82,9 +92,16 @@ def test_no_signer_email_appears_anywhere_public(client, populated):
         for pair in Signature.objects.values_list("email", "email_normalised")
         for address in pair
     }
+    for model in (OrganisationSignature, IndividualSignature):
+        for pair in model.objects.values_list("email", "email_normalised"):
+            signer_emails |= {address.lower() for address in pair}
+    contact_names = set(OrganisationSignature.objects.values_list("contact_name", flat=True))
     assert len(signer_emails) > 9000
+    assert "org.contact@crawl.example" in signer_emails and "Secret Contact" in contact_names
     start = ["/", "/api/v1/petitions?per_page=100", "/api/v1/articles?per_page=100"]
     start += ["/api/v1/stories?per_page=100", "/news/", "/api/v1/openapi.json"]
+    start += ["/letters/", "/regions/", "/api/v1/letters?per_page=100"]
+    start += [f"/api/v1/letters/{slug}" for slug in Letter.objects.values_list("slug", flat=True)]
     start += [p.get_absolute_url() for p in Petition.objects.all()]
     queue, seen, leaks = deque(start), set(start), []
     while queue and len(seen) <= MAX_PAGES:
@@ -103,10 +120,12 @@ def test_no_signer_email_appears_anywhere_public(client, populated):
                 parser.feed(body)
                 links = parser.links
         leaks += [(path, m) for m in EMAIL.findall(body) if m.lower() in signer_emails]
+        leaks += [(path, name) for name in contact_names if name in body]
         for link in links:
             local = _local(f"http://testserver{path}", link)
             if local and local not in seen:
                 seen.add(local)
                 queue.append(local)
     assert len(seen) > 60, "the crawl should reach the whole demo site"
+    assert "/letters/protect-community-water-monitors/" in seen
     assert leaks == []

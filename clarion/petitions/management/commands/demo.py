@@ -1,4 +1,4 @@
-"""clarion demo: load the demo petitions, categories and signatures, and the demo news."""
+"""clarion demo: load the demo petitions, categories, signatures and letters, and the demo news."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clarion.drafting.services import draft_pending_stories
+from clarion.letters.demo import load_demo_letters
 from clarion.news.demo_feeds import load_demo_feeds
 from clarion.petitions import search
 from clarion.petitions.counts import refresh_counts
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {created} demo petitions and {signatures} signatures.")
         )
+        letters = load_demo_letters()
+        self.stdout.write(self.style.SUCCESS(f"Loaded {letters} demo open letters."))
         # The news desk's demo: bundled feeds become articles, stories and drafts.
         articles = load_demo_feeds()
         drafts = draft_pending_stories(limit=1000)
