@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from clarion.core.tasks import enqueue
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue
-from clarion.petitions import search
+from clarion.petitions import abuse, search
 from clarion.petitions import tasks as petition_tasks
 from clarion.petitions.counts import refresh_counts
 from clarion.petitions.models import Petition, Signature
@@ -125,6 +125,8 @@ class SignatureInput:
     comment: str = ""
     show_name: bool = False
     wants_updates: bool = False
+    # The sign form's hidden honeypot field was filled in (people never see it).
+    honeypot: bool = False
 
 
 @transaction.atomic
@@ -141,6 +143,8 @@ def signature_create(
     if not petition.can_be_signed:
         raise SignatureError(_("This petition is closed and no longer takes signatures."))
     email_key = normalise_email(data.email)
+    # Held or clear; the signer is told the same either way (see petitions.abuse).
+    verdict = abuse.assess(petition=petition, email_key=email_key, ip=ip, honeypot=data.honeypot)
     token, token_hash, expires = _new_token()
     try:
         with transaction.atomic():
@@ -158,6 +162,7 @@ def signature_create(
                 ip_hash=hash_ip(ip),
                 token_hash=token_hash,
                 token_expires_at=expires,
+                **verdict.signature_fields(),
             )
     except IntegrityError:
         signature = Signature.objects.select_related("petition").get(
