@@ -140,6 +140,14 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _with_current(value: str | None, choices: list, label) -> list:
+    """The offered choices plus the one in the address, so the list shows what it is
+    filtered by even when that is not among the top ten."""
+    if value and value not in {choice for choice, _label in choices}:
+        choices = [*choices, (value, label(value))]
+    return choices
+
+
 class IPHashFilter(admin.SimpleListFilter):
     """Signatures from one source, by the keyed hash of its IP address (never stored
     in the clear). Offers the sources with the most held signatures; any hash can be
@@ -156,7 +164,12 @@ class IPHashFilter(admin.SimpleListFilter):
             .annotate(n=Count("pk"))
             .order_by("-n")[:10]
         )
-        return [(row["ip_hash"], f"{row['ip_hash'][:10]}… ({row['n']} held)") for row in top]
+        choices = [(row["ip_hash"], f"{row['ip_hash'][:10]}… ({row['n']} held)") for row in top]
+        return _with_current(self.value(), choices, lambda v: f"{v[:10]}…")
+
+    def has_output(self) -> bool:
+        # A filter with nothing to offer is dropped from the list, and its value with it.
+        return True
 
     def queryset(self, request, queryset):
         if self.value():
@@ -177,7 +190,11 @@ class EmailDomainFilter(admin.SimpleListFilter):
             email.rpartition("@")[2]
             for email in latest.values_list("email_normalised", flat=True)[:5000]
         )
-        return [(domain, f"{domain} ({n} held)") for domain, n in domains.most_common(10)]
+        choices = [(domain, f"{domain} ({n} held)") for domain, n in domains.most_common(10)]
+        return _with_current(self.value(), choices, str)
+
+    def has_output(self) -> bool:
+        return True
 
     def queryset(self, request, queryset):
         if self.value():
