@@ -164,7 +164,7 @@ def test_it_limits_signatures_per_email_domain_whatever_the_ip(petition, clock):
 
 
 def test_it_spends_one_write_on_rate_limits_and_no_query_on_rules(
-    petition, clock, monkeypatch, no_seeded_rules
+    petition, clock, monkeypatch, no_seeded_rules, database_broker
 ):
     monkeypatch.setattr(abuse, "RULES_CHECK_SECONDS", 3600.0)  # the check can't fall due
     rule(burst_limit=5, sustained_limit=50)
