@@ -129,7 +129,6 @@ class SignatureInput:
     honeypot: bool = False
 
 
-@transaction.atomic
 def signature_create(
     *, petition: Petition, data: SignatureInput, ip: str | None = None, language: str = "en"
 ) -> Signature:
@@ -143,8 +142,22 @@ def signature_create(
     if not petition.can_be_signed:
         raise SignatureError(_("This petition is closed and no longer takes signatures."))
     email_key = normalise_email(data.email)
-    # Held or clear; the signer is told the same either way (see petitions.abuse).
+    # Held or clear; the signer is told the same either way (see petitions.abuse). Taken
+    # before the transaction, so a rate-limit row that one busy source keeps hot is
+    # locked for its own statement only, not for the whole signing.
     verdict = abuse.assess(petition=petition, email_key=email_key, ip=ip, honeypot=data.honeypot)
+    return _signature_store(petition, data, email_key, ip, language, verdict)
+
+
+@transaction.atomic
+def _signature_store(
+    petition: Petition,
+    data: SignatureInput,
+    email_key: str,
+    ip: str | None,
+    language: str,
+    verdict: abuse.Verdict,
+) -> Signature:
     token, token_hash, expires = _new_token()
     try:
         with transaction.atomic():

@@ -200,3 +200,28 @@ def test_list_entries_are_checked_and_stored_in_one_form(client, moderator, peti
     assert AbuseListEntry.objects.get().value == "203.0.113.0/24"
     _sign(petition, "blocked@example.org", ip="203.0.113.200")
     assert Signature.objects.get(email="blocked@example.org").held
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        RULES,
+        ENTRIES,
+        "/admin/petitions/disposabledomain/",
+        "/admin/petitions/abusesettings/1/change/",
+    ],
+)
+def test_the_rule_pages_open_for_moderators_only(client, moderator, outsider, url):
+    client.force_login(outsider)
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(moderator)
+    assert client.get(url).status_code == 200
+
+
+def test_switching_the_honeypot_off_in_admin_counts_bots_too(client, moderator, petition):
+    client.force_login(moderator)
+    response = client.post("/admin/petitions/abusesettings/1/change/", {"enabled": "on"})
+    assert response.status_code == 302
+
+    data = SignatureInput(full_name="Bot", email="bot@example.org", country="GB", honeypot=True)
+    assert signature_create(petition=petition, data=data, ip="192.0.2.3").held is False
