@@ -296,6 +296,8 @@ CLARION_SITE_NAME = env_str("CLARION_SITE_NAME", "Clarion")
 CLARION_CONFIRM_HOURS = env_int("CLARION_CONFIRM_HOURS", 72, minimum=1)
 # Admin sign-in attempts allowed per IP address and per account in 15 minutes.
 CLARION_ADMIN_LOGIN_ATTEMPTS = env_int("CLARION_ADMIN_LOGIN_ATTEMPTS", 10, minimum=1)
+# JSON API requests allowed per IP address per minute; more get 429 with Retry-After.
+CLARION_API_RATE_LIMIT = env_int("CLARION_API_RATE_LIMIT", 600, minimum=0)
 # How long a "my data" link (copy or delete one's signatures) stays valid.
 CLARION_MY_DATA_HOURS = env_int("CLARION_MY_DATA_HOURS", 24, minimum=1)
 # Retention: signatures never confirmed, and the IP hashes of all signatures, are

@@ -210,9 +210,13 @@ def _empty_cache():
     # Rendered fragments and pages live in the per-process cache; no test sees another's.
     from django.core.cache import cache
 
+    from clarion.petitions.abuse import forget_rules
+
     cache.clear()
+    forget_rules()  # the abuse rules this process compiled from another test's rows
     yield
     cache.clear()
+    forget_rules()
 
 
 @pytest.fixture

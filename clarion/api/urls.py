@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from clarion.api.letters import router as letters_router
 from clarion.api.news import articles_router, stories_router
 from clarion.api.petitions import router as petitions_router
+from clarion.api.throttle import PerIPThrottle, ThrottledAPI
 
-api = NinjaAPI(
+api = ThrottledAPI(
     title="Clarion API",
     version="1",
     description=(
@@ -16,6 +15,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    throttle=PerIPThrottle(),
 )
 api.add_router("/petitions", petitions_router)
 api.add_router("/articles", articles_router)

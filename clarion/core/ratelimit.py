@@ -17,52 +17,79 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import connection
 
 from clarion.core.models import RateLimitBucket
 
+# One call may count hits on several keys (each with its own expiry) in one round trip.
 _INCR = """
-local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[1]) end
-return hits
+local counts = {}
+for i, key in ipairs(KEYS) do
+    local hits = redis.call('INCR', key)
+    if hits == 1 then redis.call('EXPIREAT', key, ARGV[i]) end
+    counts[i] = hits
+end
+return counts
 """
 
 
 def hit(key: str, limit: int, window_seconds: int) -> tuple[bool, int]:
     """Count a hit on ``key``: (allowed, seconds to wait before trying again, or 0)."""
-    if limit < 1 or window_seconds < 1:
-        raise ValueError("a rate limit needs a limit and a window of at least 1")
-    if len(key) > 150:
-        raise ValueError("rate-limit keys are at most 150 characters; hash longer ones")
+    return hit_many([(key, limit, window_seconds)])[0]
+
+
+def hit_many(buckets: Sequence[tuple[str, int, int]]) -> list[tuple[bool, int]]:
+    """Count one hit on each (key, limit, window) at once: one statement or one script.
+
+    For callers that check several limits on every request (signing checks a burst and
+    a sustained window per rule): the cost is one write however many limits apply.
+    Answers (allowed, seconds to wait or 0) for each bucket, in order. Keys must differ.
+    """
+    if not buckets:
+        return []
     now = time.time()
-    start = int(now // window_seconds) * window_seconds
-    end = start + window_seconds
-    hits = _redis_hit(key, start, end) if settings.REDIS_URL else _db_hit(key, start, end)
-    if hits <= limit:
-        return True, 0
-    return False, max(1, math.ceil(end - now))
+    windows: list[tuple[str, int, int]] = []
+    for key, limit, window_seconds in buckets:
+        if limit < 1 or window_seconds < 1:
+            raise ValueError("a rate limit needs a limit and a window of at least 1")
+        if len(key) > 150:
+            raise ValueError("rate-limit keys are at most 150 characters; hash longer ones")
+        start = int(now // window_seconds) * window_seconds
+        windows.append((key, start, start + window_seconds))
+    if len({key for key, _start, _end in windows}) != len(windows):
+        raise ValueError("each bucket of one call needs a key of its own")
+    counts = _redis_hits(windows) if settings.REDIS_URL else _db_hits(windows)
+    answers = []
+    for (_key, limit, _window), (_key2, _start, end), hits in zip(
+        buckets, windows, counts, strict=True
+    ):
+        answers.append((True, 0) if hits <= limit else (False, max(1, math.ceil(end - now))))
+    return answers
 
 
-def _redis_hit(key: str, start: int, end: int) -> int:
+def _redis_hits(windows: list[tuple[str, int, int]]) -> list[int]:
     from clarion.core import broker
 
     client = broker.client()
     script = client.register_script(_INCR)
+    keys = [broker.key("ratelimit", key, start) for key, start, _end in windows]
     # A second past the window's end, so a slightly slow clock never reopens it early.
-    return int(script(keys=[broker.key("ratelimit", key, start)], args=[end + 1]))
+    return [int(n) for n in script(keys=keys, args=[end + 1 for _k, _s, end in windows])]
 
 
-def _db_hit(key: str, start: int, end: int) -> int:
+def _db_hits(windows: list[tuple[str, int, int]]) -> list[int]:
     table = connection.ops.quote_name(RateLimitBucket._meta.db_table)
-    # One statement: the row is created or counted under the database's own row lock,
+    rows = ", ".join(["(%s, %s, %s, 1)"] * len(windows))
+    # One statement: each row is created or counted under the database's own row lock,
     # and RETURNING hands back the count this hit made. A row left from an older
     # window starts again at 1; a hit stamped with an older window than the row's
     # (a process with a slow clock) counts into the newer one instead of resetting it.
     sql = f"""
         INSERT INTO {table} AS bucket ("key", window_start, window_end, hits)
-        VALUES (%s, %s, %s, 1)
+        VALUES {rows}
         ON CONFLICT ("key") DO UPDATE SET
             hits = CASE
                 WHEN bucket.window_start >= excluded.window_start THEN bucket.hits + 1
@@ -76,11 +103,14 @@ def _db_hit(key: str, start: int, end: int) -> int:
                 WHEN bucket.window_start >= excluded.window_start THEN bucket.window_end
                 ELSE excluded.window_end
             END
-        RETURNING hits
-    """  # noqa: S608 - the only interpolation is the table name from the model
+        RETURNING "key", hits
+    """  # noqa: S608 - the only interpolation is the table name and placeholders
+    params = [value for window in windows for value in window]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, start, end])
-        return int(cursor.fetchone()[0])
+        cursor.execute(sql, params)
+        # RETURNING promises no order: match the counts back to the keys.
+        counted = {key: int(hits) for key, hits in cursor.fetchall()}
+    return [counted[key] for key, _start, _end in windows]
 
 
 def purge_expired() -> int:

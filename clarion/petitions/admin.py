@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clarion.petitions import services
+from clarion.petitions import admin_abuse, services
 from clarion.petitions.models import Category, Demand, Petition, Signature, Target
 
 CSV_COLUMNS = [
@@ -203,7 +203,8 @@ class PetitionAdmin(admin.ModelAdmin):
     )
     def export_confirmed(self, request: HttpRequest, queryset: QuerySet[Petition]) -> HttpResponse:
         signatures = (
-            Signature.objects.filter(petition__in=queryset, confirmed_at__isnull=False)
+            # Held signatures are not counted, so they are not delivered either.
+            Signature.objects.filter(petition__in=queryset, confirmed_at__isnull=False, held=False)
             .select_related("petition")
             .order_by("petition_id", "confirmed_at")
         )
@@ -227,12 +228,34 @@ class ConfirmedFilter(admin.SimpleListFilter):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "email", "petition", "country", "created_at", "confirmed_at"]
-    list_filter = [ConfirmedFilter, "petition", "country", "show_name", "wants_updates"]
+    list_display = [
+        "full_name",
+        "email",
+        "petition",
+        "country",
+        "created_at",
+        "confirmed_at",
+        "review",
+        "hold_reason",
+        admin_abuse.ip_link,
+    ]
+    list_filter = [
+        ConfirmedFilter,
+        admin_abuse.ReviewFilter,
+        "hold_reason",
+        "petition",
+        admin_abuse.IPHashFilter,
+        admin_abuse.EmailDomainFilter,
+        # Any range works in the address too: ?created_at__gte=...&created_at__lt=...
+        ("created_at", admin.DateFieldListFilter),
+        "country",
+        "show_name",
+        "wants_updates",
+    ]
     search_fields = ["full_name", "email", "email_normalised", "postcode", "comment"]
     list_select_related = ["petition"]
     date_hierarchy = "created_at"
-    actions = ["export_confirmed"]
+    actions = ["export_confirmed", admin_abuse.release, admin_abuse.invalidate]
     readonly_fields = [
         "petition",
         "email",
@@ -241,6 +264,9 @@ class SignatureAdmin(admin.ModelAdmin):
         "created_at",
         "confirmed_at",
         "token_expires_at",
+        "review",
+        "hold_reason",
+        "hold_detail",
     ]
     exclude = ["ip_hash", "token_hash"]
 

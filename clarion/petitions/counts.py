@@ -20,6 +20,9 @@ A petition's ``signature_count`` is derived data, written only here:
   under the fold's lock once it has committed, in case a fold that read the signatures
   just before they went wrote over the first recount.
 * ``recount_all`` (hourly, and ``clarion recount``) repairs any drift, either way.
+* Signatures held by the abuse controls (``held``) are confirmed but never counted;
+  releasing them marks them pending for the fold, and invalidating counted ones
+  recounts like a deletion (see ``petitions.abuse``).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ FOLD_BATCH = 1000
 
 def _confirmed_count_subquery() -> Coalesce:
     counted = (
-        Signature.objects.filter(petition=OuterRef("pk"), confirmed_at__isnull=False)
+        Signature.objects.filter(petition=OuterRef("pk"), held=False, confirmed_at__isnull=False)
         .order_by()
         .values("petition")
         .annotate(n=Count("pk"))
@@ -108,7 +111,10 @@ def recount_all() -> int:
         if held is None:
             raise RuntimeError("the signature count lock stayed busy for 30 seconds")
         wrong = Petition.objects.annotate(
-            actual=Count("signatures", filter=Q(signatures__confirmed_at__isnull=False))
+            actual=Count(
+                "signatures",
+                filter=Q(signatures__confirmed_at__isnull=False, signatures__held=False),
+            )
         ).exclude(signature_count=F("actual"))
         ids = list(wrong.values_list("pk", flat=True))
         refresh_counts(ids)

@@ -92,6 +92,14 @@ class SignForm(forms.Form):
     wants_updates = forms.BooleanField(
         label=_("Email me updates about this petition"), required=False
     )
+    # The honeypot: hidden from people and screen readers (see _sign_fields.html), so
+    # only a bot fills it in. Never an error: the signature is quietly held instead.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def clean_full_name(self) -> str:
         name = _clean_text(self.cleaned_data["full_name"])
@@ -129,6 +137,7 @@ class SignForm(forms.Form):
             comment=data["comment"],
             show_name=data["show_name"],
             wants_updates=data["wants_updates"],
+            honeypot=bool(data.get("homepage")),
         )
 
 

@@ -231,7 +231,31 @@ class Demand(models.Model):
         return self.text
 
 
+class Review(models.TextChoices):
+    """Where a signature stands with the abuse controls."""
+
+    CLEAR = "clear", _("Counted")
+    SUSPECT = "suspect", _("Held for review")
+    RELEASED = "released", _("Released by a moderator")
+    INVALID = "invalid", _("Invalidated by a moderator")
+
+
+# The reviews whose signatures are held (not counted), as the database constraint says.
+HELD_REVIEWS = (Review.SUSPECT, Review.INVALID)
+
+
+class HoldReason(models.TextChoices):
+    RATE_LIMIT = "rate_limit", _("Over a rate limit")
+    BLOCKED_IP = "blocked_ip", _("Blocked IP address")
+    BLOCKED_DOMAIN = "blocked_dom", _("Blocked email domain")
+    DISPOSABLE = "disposable", _("Disposable email domain")
+    HONEYPOT = "honeypot", _("Filled the hidden honeypot field")
+
+
 class Signature(models.Model):
+    Review = Review
+    HoldReason = HoldReason
+
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     full_name = models.CharField(_("full name"), max_length=120)
     # Private: shown to moderators and exports, never on a public page, feed or API.
@@ -252,6 +276,17 @@ class Signature(models.Model):
     # sha256 of the emailed token: a database leak reveals no usable link.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_expires_at = models.DateTimeField(editable=False)
+    # Abuse controls (petitions.abuse). A held signature is confirmed like any other
+    # but never counted or listed: held for review when it broke a rule, or for good
+    # once a moderator invalidated it. Only the abuse module's functions change these.
+    held = models.BooleanField(_("held (not counted)"), default=False, editable=False)
+    review = models.CharField(
+        _("review"), max_length=10, choices=Review.choices, default=Review.CLEAR, editable=False
+    )
+    hold_reason = models.CharField(
+        _("held because"), max_length=12, choices=HoldReason.choices, blank=True, editable=False
+    )
+    hold_detail = models.CharField(_("hold detail"), max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -263,9 +298,21 @@ class Signature(models.Model):
                 condition=Q(count_pending=False) | Q(confirmed_at__isnull=False),
                 name="signature_only_confirmed_pending_count",
             ),
+            models.CheckConstraint(
+                condition=Q(held=True, review__in=HELD_REVIEWS)
+                | (Q(held=False) & ~Q(review__in=HELD_REVIEWS)),
+                name="signature_held_matches_review",
+            ),
         ]
         indexes = [
-            models.Index(fields=["petition", "confirmed_at"], name="signature_petition_confirmed"),
+            # Counts and public lists read (petition, held=False, confirmed) from the index alone.
+            models.Index(
+                fields=["petition", "held", "confirmed_at"], name="signature_petition_counted"
+            ),
+            # The review queue: only signatures waiting for a moderator.
+            models.Index(
+                fields=["-created_at"], condition=Q(review="suspect"), name="signature_suspect"
+            ),
             models.Index(fields=["confirmed_at"], name="signature_confirmed"),
             # A signer's own data is found by address across petitions.
             models.Index(fields=["email_normalised"], name="signature_email"),
@@ -281,3 +328,183 @@ class Signature(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+# --- abuse controls: rules the operator edits in admin (petitions.abuse reads them) ----
+
+
+class AbuseSettings(models.Model):
+    """One row (pk=1) of switches for the abuse controls, edited in admin."""
+
+    enabled = models.BooleanField(
+        _("apply rate limits and block lists"),
+        default=True,
+        help_text=_("Off: every signature is counted once confirmed, whatever the rules say."),
+    )
+    honeypot = models.BooleanField(
+        _("hold signatures that fill the hidden honeypot field"), default=True
+    )
+    # Bumped whenever a rule changes; each process reloads its rules when it sees a new
+    # number (checked about once a second), so a change applies everywhere within ~1 s.
+    rules_version = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("abuse settings")
+        verbose_name_plural = _("abuse settings")
+
+    def __str__(self) -> str:
+        return str(_("Abuse settings"))
+
+    @classmethod
+    def load(cls) -> AbuseSettings:
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings
+
+
+class RateRule(models.Model):
+    """At most so many signatures from one source in a short and a long window.
+
+    Signatures over either limit are taken and emailed as usual but held for review,
+    not counted.
+    """
+
+    class Scope(models.TextChoices):
+        IP_PETITION = "ip_petition", _("per IP address, per petition")
+        IP = "ip", _("per IP address, all petitions")
+        DOMAIN_PETITION = "dom_petition", _("per email domain, per petition")
+        DOMAIN = "domain", _("per email domain, all petitions")
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    burst_limit = models.PositiveIntegerField(
+        _("burst limit"), default=0, help_text=_("Signatures allowed per burst window; 0: none.")
+    )
+    burst_seconds = models.PositiveIntegerField(_("burst window (seconds)"), default=60)
+    sustained_limit = models.PositiveIntegerField(
+        _("sustained limit"),
+        default=0,
+        help_text=_("Signatures allowed per sustained window; 0: none."),
+    )
+    sustained_seconds = models.PositiveIntegerField(_("sustained window (seconds)"), default=86400)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("rate rule")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(burst_seconds__gte=1) & Q(sustained_seconds__gte=1),
+                name="raterule_windows_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _validate_network(value: str) -> None:
+    import ipaddress
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s is not an IP address or CIDR range such as 203.0.113.0/24."),
+            params={"value": value},
+        ) from None
+
+
+def _validate_domain(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if normalise_domain(value) is None:
+        raise ValidationError(
+            _("%(value)s is not an email domain such as example.org."), params={"value": value}
+        )
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]{1,63}$")
+
+
+def normalise_domain(value: str) -> str | None:
+    """An email domain as signatures store it (lower case, IDNA), or None if it is not one.
+
+    "@Example.ORG", "*.example.org" and "example.org." all mean example.org.
+    """
+    value = value.strip().lstrip("@").removeprefix("*.").rstrip(".")
+    try:
+        value = value.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    return value if _DOMAIN.match(value) else None
+
+
+class AbuseListEntry(models.Model):
+    """An IP address, CIDR range or email domain that is always held, or never."""
+
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("IP address or CIDR range")
+        DOMAIN = "domain", _("email domain (and its subdomains)")
+
+    class Action(models.TextChoices):
+        BLOCK = "block", _("block: hold every signature for review")
+        ALLOW = "allow", _("allow: never hold for rate limits or block lists")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    action = models.CharField(_("action"), max_length=6, choices=Action.choices)
+    value = models.CharField(
+        _("value"),
+        max_length=255,
+        help_text=_("203.0.113.7, 203.0.113.0/24, 2001:db8::/32 or example.org"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name = _("block or allow entry")
+        verbose_name_plural = _("block and allow list")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="abuselist_one_entry_per_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display().split(':')[0]} {self.value}"
+
+    def clean(self) -> None:
+        # Stored in the one form matching uses, so "203.0.113.9/24" and "203.0.113.0/24"
+        # are recognised as the same entry.
+        import ipaddress
+
+        from django.core.exceptions import ValidationError
+
+        if self.kind == self.Kind.NETWORK:
+            _validate_network(self.value)
+            self.value = str(ipaddress.ip_network(self.value.strip(), strict=False))
+        elif self.kind == self.Kind.DOMAIN:
+            domain = normalise_domain(self.value)
+            if domain is None:
+                raise ValidationError({"value": _("Enter an email domain such as example.org.")})
+            self.value = domain
+
+
+class DisposableDomain(models.Model):
+    """A throwaway-mailbox provider: signatures from it are held for review."""
+
+    domain = models.CharField(
+        _("domain"), max_length=253, unique=True, validators=[_validate_domain]
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("disposable email domain")
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        self.domain = normalise_domain(self.domain) or self.domain

@@ -40,7 +40,12 @@ def trending(limit: int = 6, hours: int = 24) -> list[Petition]:
     qs = (
         public_petitions()
         .filter(status=Petition.Status.PUBLISHED)
-        .annotate(recent=Count("signatures", filter=Q(signatures__confirmed_at__gte=since)))
+        .annotate(
+            recent=Count(
+                "signatures",
+                filter=Q(signatures__confirmed_at__gte=since, signatures__held=False),
+            )
+        )
         .filter(recent__gt=0)
         .order_by("-recent", "-signature_count")
     )
@@ -50,7 +55,7 @@ def trending(limit: int = 6, hours: int = 24) -> list[Petition]:
 def site_last_updated() -> datetime | None:
     """When anything a visitor sees last changed: a petition or a confirmed signature."""
     petitions = public_petitions().aggregate(latest=Max("updated_at"))["latest"]
-    signed = Signature.objects.filter(petition__status__in=PUBLIC_STATUSES).aggregate(
+    signed = Signature.objects.filter(petition__status__in=PUBLIC_STATUSES, held=False).aggregate(
         latest=Max("confirmed_at")
     )["latest"]
     times = [t for t in (petitions, signed) if t is not None]
@@ -108,13 +113,13 @@ def petition_to_sign(slug: str, *, include_drafts: bool = False) -> Petition | N
 
 
 def public_signatures(petition: Petition, limit: int = 10) -> list[Signature]:
-    """The latest confirmed signatures, for the public list.
+    """The latest counted signatures, for the public list (held ones never show).
 
     Only the fields a page may show are loaded; names are blanked by the template
     unless the signer agreed to show them.
     """
     return list(
-        petition.signatures.filter(confirmed_at__isnull=False)
+        petition.signatures.filter(held=False, confirmed_at__isnull=False)
         .order_by("-confirmed_at")
         .only("full_name", "show_name", "country", "comment", "confirmed_at", "petition_id")[:limit]
     )

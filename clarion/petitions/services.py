@@ -23,7 +23,7 @@ from clarion.core.db import insert_or_skip
 from clarion.core.tasks import enqueue
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue
-from clarion.petitions import search
+from clarion.petitions import abuse, search
 from clarion.petitions import tasks as petition_tasks
 from clarion.petitions.counts import refresh_counts
 from clarion.petitions.models import Petition, Signature
@@ -126,9 +126,10 @@ class SignatureInput:
     comment: str = ""
     show_name: bool = False
     wants_updates: bool = False
+    # The sign form's hidden honeypot field was filled in (people never see it).
+    honeypot: bool = False
 
 
-@transaction.atomic
 def signature_create(
     *, petition: Petition, data: SignatureInput, ip: str | None = None, language: str = "en"
 ) -> Signature:
@@ -142,6 +143,22 @@ def signature_create(
     if not petition.can_be_signed:
         raise SignatureError(_("This petition is closed and no longer takes signatures."))
     email_key = normalise_email(data.email)
+    # Held or clear; the signer is told the same either way (see petitions.abuse). Taken
+    # before the transaction, so a rate-limit row that one busy source keeps hot is
+    # locked for its own statement only, not for the whole signing.
+    verdict = abuse.assess(petition=petition, email_key=email_key, ip=ip, honeypot=data.honeypot)
+    return _signature_store(petition, data, email_key, ip, language, verdict)
+
+
+@transaction.atomic
+def _signature_store(
+    petition: Petition,
+    data: SignatureInput,
+    email_key: str,
+    ip: str | None,
+    language: str,
+    verdict: abuse.Verdict,
+) -> Signature:
     token, token_hash, expires = _new_token()
     signature = Signature(
         petition=petition,
@@ -157,6 +174,7 @@ def signature_create(
         ip_hash=hash_ip(ip),
         token_hash=token_hash,
         token_expires_at=expires,
+        **verdict.signature_fields(),
     )
     # One statement either writes the signature or finds this address already signed.
     if not insert_or_skip(signature, conflict=("petition", "email_normalised")):
