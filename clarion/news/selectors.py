@@ -55,7 +55,11 @@ def petitions_about(article: Article, *, include_drafts: bool = False) -> list[P
     if article.story_id is not None:
         about |= Q(story__pk=article.story_id)
     statuses = (*PUBLIC, Petition.Status.DRAFT) if include_drafts else PUBLIC
-    return list(Petition.objects.filter(about, status__in=statuses).distinct())
+    return list(
+        Petition.objects.filter(about, status__in=statuses)
+        .distinct()
+        .prefetch_related("translations")
+    )
 
 
 def story_petition(story: Story, *, include_drafts: bool = False) -> Petition | None:

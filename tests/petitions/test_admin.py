@@ -82,8 +82,9 @@ def _assert_sent_to_login(response) -> None:
 
 
 def _petition_form(**overrides) -> dict:
-    """What the admin's add/change form posts, with the demands inline's management form."""
+    """What the admin's add/change form posts, with the inlines' management forms."""
     demands = overrides.pop("demands", [])
+    translations = overrides.pop("translations", [])
     data = {
         "title": "Lower bus fares for apprentices",
         "slug": "lower-bus-fares",
@@ -97,10 +98,17 @@ def _petition_form(**overrides) -> dict:
         "demands-INITIAL_FORMS": str(sum(1 for d in demands if "id" in d)),
         "demands-MIN_NUM_FORMS": "0",
         "demands-MAX_NUM_FORMS": "1000",
+        "translations-TOTAL_FORMS": str(len(translations)),
+        "translations-INITIAL_FORMS": str(sum(1 for t in translations if "id" in t)),
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
     }
     for index, demand in enumerate(demands):
         for key, value in demand.items():
             data[f"demands-{index}-{key}"] = value
+    for index, translation in enumerate(translations):
+        for key, value in translation.items():
+            data[f"translations-{index}-{key}"] = value
     data.update(overrides)
     return data
 
