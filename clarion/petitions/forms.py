@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -27,6 +28,23 @@ def _clean_text(value: str, *, multiline: bool = False) -> str:
         if char == "\ufffd":  # what undecodable bytes become
             raise forms.ValidationError(_("Remove the characters that could not be read."))
     return unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
+
+
+_COUNTRY_CHOICES: dict[str, list[tuple[str, str]]] = {}
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    """Every country, named and sorted in the active language; built once per language.
+
+    A callable, so the list follows the language of the request rather than the one
+    active when this module was imported.
+    """
+    language = get_language() or "en"
+    choices = _COUNTRY_CHOICES.get(language)
+    if choices is None:
+        choices = [("", str(_("Choose your country"))), *((c, str(n)) for c, n in countries)]
+        _COUNTRY_CHOICES[language] = choices
+    return choices
 
 
 class _CountryField(LazyTypedChoiceField):
@@ -61,7 +79,7 @@ class SignForm(forms.Form):
     )
     country = _CountryField(
         label=_("Country"),
-        choices=[("", _("Choose your country")), *countries],
+        choices=_country_choices,
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     postcode = forms.CharField(

@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django import template
-from django.utils import dateformat, formats
+from django.utils import dateformat, formats, translation
 from django.utils.safestring import SafeString
 
 from clarion.core.text import hide_emails, render_markdown, truncate_at_word
@@ -45,3 +45,20 @@ def urlquote(value: str) -> str:
 @register.filter(name="hide_emails")
 def hide_emails_filter(text: str) -> str:
     return hide_emails(str(text or ""))
+
+
+# Interface languages that write the names of languages in lower case ("en español"),
+# where Django's catalogues capitalise them as if they began a sentence.
+_LOWER_CASE_NAMES = {"es", "fr", "it", "pt"}
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language's name in the active interface language: "es" is "Spanish", "español"."""
+    try:
+        name = str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+    if translation.get_language() in _LOWER_CASE_NAMES:
+        return name.lower()
+    return name
