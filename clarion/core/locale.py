@@ -68,10 +68,13 @@ class PathLanguageMiddleware:
             return self.get_response(request)
         segment = path[1 : path.find("/", 1)] if path.count("/") > 1 else path[1:]
         language = segment if segment in self.prefixed else self.default
-        # Always activated, the default too: a thread serves many requests, and the
-        # previous one may have been in another language.
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread goes on to other work (the next request, a test, a management
+            # command), which must not inherit this request's language.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response
