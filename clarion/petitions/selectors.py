@@ -145,5 +145,6 @@ def signer_signatures(email_key: str) -> list[Signature]:
     return list(
         Signature.objects.filter(email_normalised=email_key)
         .select_related("petition")
+        .prefetch_related("petition__translations")
         .order_by("-created_at")
     )
