@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser bench wrk clean
+.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser gettext messages bench wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ run: setup
 TEST_ENV := SECRET_KEY=clarion-test-only-secret DEBUG=0 CLARION_VAR_DIR=$(CURDIR)/var/test
 
 ## make test: set up and run every check
-test: setup-dev browser lint check-migrations pytest
+test: setup-dev browser gettext lint check-migrations pytest
 
 lint:
 	$(BIN)/ruff check .
@@ -56,6 +56,17 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/clarion_test
 ## make test-postgres: run pytest again on PostgreSQL (POSTGRES_URL=postgres://...)
 test-postgres: setup-dev
 	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --postgres-pass $(PYTEST_ARGS)
+
+# GNU gettext, for `make messages` and the test that the catalogues are up to date.
+gettext:
+	@scripts/ensure-gettext
+
+## make messages: update every language's catalogue from the code and templates, and compile it
+# The compiled .mo files are committed, so `make run` needs no gettext. The catalogue
+# test (tests/core/test_i18n.py) runs makemessages with the same options.
+messages: setup-dev gettext
+	cd clarion && $(TEST_ENV) ../$(BIN)/clarion makemessages --all --add-location=file --no-obsolete
+	cd clarion && $(TEST_ENV) ../$(BIN)/clarion compilemessages
 
 # The browser test needs Debian's Chromium; install it when we can (root + apt).
 browser:

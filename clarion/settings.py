@@ -103,10 +103,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer (a 400 page in the visitor's language), and in
+    # place of Django's LocaleMiddleware: the URL alone picks the language (see
+    # clarion/core/locale.py), so pages stay cacheable and /healthz pays nothing.
+    "clarion.core.locale.PathLanguageMiddleware",
     "clarion.core.middleware.RejectInvalidEncoding",
     "clarion.core.middleware.ContentSecurityPolicy",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,12 +117,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# The interface's languages. English pages live at /..., every other language's at
+# /<code>/... (i18n_patterns in clarion/urls.py). Adding one: README, "Languages".
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
-if len(LANGUAGES) == 1:
-    # With one interface language there is nothing to negotiate: the middleware would
-    # only add headers to every response (a tenth of what /healthz costs).
-    MIDDLEWARE.remove("django.middleware.locale.LocaleMiddleware")
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# Dates and numbers in each language's own style; see clarion/formats/.
+FORMAT_MODULE_PATH = ["clarion.formats"]
 
 ROOT_URLCONF = "clarion.urls"
 WSGI_APPLICATION = "clarion.wsgi.application"

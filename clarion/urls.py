@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,11 +11,16 @@ urlpatterns = [
     # First, so health checks (frequent, and the bench's baseline) match at once rather
     # than after every petition pattern.
     path("healthz", core_views.healthz, name="healthz"),
-    path("", include("clarion.petitions.urls")),
-    path("news/", include("clarion.news.urls")),
-    path("", include("clarion.letters.urls")),
-    path("about/", core_views.about, name="about"),
-    path("privacy/", core_views.privacy, name="privacy"),
+    # Every public page, in English at /... and in each other language at /<code>/...;
+    # the language comes from the URL alone (clarion/core/locale.py).
+    *i18n_patterns(
+        path("", include("clarion.petitions.urls")),
+        path("news/", include("clarion.news.urls")),
+        path("", include("clarion.letters.urls")),
+        path("about/", core_views.about, name="about"),
+        path("privacy/", core_views.privacy, name="privacy"),
+        prefix_default_language=False,
+    ),
     path("dev/outbox/", core_views.outbox, name="outbox"),
     path("dev/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
     path("api/v1/", api.urls),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -11,6 +12,7 @@ from ninja.errors import HttpError
 
 from clarion.api.common import CountryCode, Page, PerPage, Text, absolute, page_of
 from clarion.api.schemas import ErrorOut, PetitionOut, PetitionPage, ValidationErrorOut
+from clarion.core import locale
 from clarion.petitions import search, selectors
 from clarion.petitions.models import Demand, Petition
 
@@ -24,6 +26,24 @@ class PetitionFilters(Schema):
     status: Literal["published", "closed", "draft"] | None = None
     page: Page = 1
     per_page: PerPage = 20
+
+
+def _translations(petition: Petition) -> list[dict]:
+    """The petition's other versions: the API itself answers in English (the original's
+    words are the top-level fields), so a client picks the version it wants."""
+    interface = {code for code, _name in settings.LANGUAGES}
+    path = petition.get_absolute_url()
+    return [
+        {
+            "language": t.language,
+            "url": absolute(locale.path_in(t.language, path)) if t.language in interface else None,
+            "title": t.title,
+            "goal": t.goal,
+            "narrative": t.narrative,
+            "demands": t.demand_list(),
+        }
+        for t in petition.translations.all()
+    ]
 
 
 def petition_to_dict(petition: Petition) -> dict:
@@ -44,6 +64,7 @@ def petition_to_dict(petition: Petition) -> dict:
         "goal": petition.goal,
         "narrative": petition.narrative,
         "language": petition.language,
+        "translations": _translations(petition),
         "status": petition.status,
         "signature_count": petition.signature_count,
         "signature_goal": petition.signature_goal,

@@ -27,6 +27,15 @@ class RelatedArticleOut(Schema):
     time_zone: str | None
 
 
+class PetitionTranslationOut(Schema):
+    language: str
+    url: str | None  # the page in that language, when the interface speaks it
+    title: str
+    goal: str
+    narrative: str
+    demands: list[str]
+
+
 class PetitionOut(Schema):
     slug: str
     url: str
@@ -34,6 +43,7 @@ class PetitionOut(Schema):
     goal: str
     narrative: str
     language: str
+    translations: list[PetitionTranslationOut]
     status: str
     signature_count: int
     signature_goal: int

@@ -15,6 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import get_language_info
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from clarion.drafting.proposal import (
@@ -100,13 +101,22 @@ def _excerpt(text: str, limit: int) -> str:
     return kept
 
 
+def _language_name(code: str) -> str:
+    """The language's English name, which a model follows more surely than a code."""
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
 def build_messages(brief: StoryBrief, guidance: str) -> list[dict[str, str]]:
     schema = json.dumps(DraftSchema.model_json_schema(), ensure_ascii=False)
     system = (
         "You draft petitions for a civic advocacy site from news coverage. Use only facts "
         'the articles state, and attribute each one to its outlet ("According to <outlet>, '
         '..."). Address the offices and bodies responsible, with their ISO country code. '
-        f"Write in the language with code '{brief.language}'. Answer with one JSON object "
+        f"Write every field in {_language_name(brief.language)} (language code "
+        f"'{brief.language}'), the language of the story. Answer with one JSON object "
         f"and nothing else, matching this JSON schema: {schema}. Limits: title at most "
         f"{TITLE_MAX} characters, goal at most {GOAL_MAX}, narrative (Markdown) at most "
         f"{NARRATIVE_MAX}, {DEMANDS_MIN} to {DEMANDS_MAX} demands of at most {DEMAND_MAX} "

@@ -10,9 +10,11 @@ from clarion.petitions.models import Petition
 PUBLIC = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 
 
-def latest_stories() -> QuerySet[Story]:
+def latest_stories(language: str = "") -> QuerySet[Story]:
+    """Stories, latest first; only those written in ``language`` when one is given."""
+    stories = Story.objects.filter(language=language) if language else Story.objects.all()
     return (
-        Story.objects.select_related("petition")
+        stories.select_related("petition")
         .prefetch_related(
             "categories",
             Prefetch(
@@ -24,6 +26,11 @@ def latest_stories() -> QuerySet[Story]:
         )
         .order_by("-last_published_at", "-id")
     )
+
+
+def story_languages() -> list[str]:
+    """The languages the news desk has stories in, for the index's filter."""
+    return sorted(Story.objects.exclude(language="").values_list("language", flat=True).distinct())
 
 
 def article_for_page(pk: int) -> Article | None:
@@ -55,7 +62,11 @@ def petitions_about(article: Article, *, include_drafts: bool = False) -> list[P
     if article.story_id is not None:
         about |= Q(story__pk=article.story_id)
     statuses = (*PUBLIC, Petition.Status.DRAFT) if include_drafts else PUBLIC
-    return list(Petition.objects.filter(about, status__in=statuses).distinct())
+    return list(
+        Petition.objects.filter(about, status__in=statuses)
+        .distinct()
+        .prefetch_related("translations")
+    )
 
 
 def story_petition(story: Story, *, include_drafts: bool = False) -> Petition | None:

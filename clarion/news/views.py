@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from clarion.core.text import truncate_at_sentence
 from clarion.news import selectors
@@ -14,14 +15,28 @@ EXTRACT_CHARS = 600
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.latest_stories(), 20).get_page(request.GET.get("page"))
-    return render(request, "news/index.html", {"page": page})
+    languages = selectors.story_languages()
+    # ?language=es shows the Spanish-language stories only; an unknown code shows all.
+    language = request.GET.get("language", "")
+    if language not in languages:
+        language = ""
+    page = Paginator(selectors.latest_stories(language), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "news/index.html",
+        {
+            "page": page,
+            "languages": languages,
+            "language": language,
+            "page_query": f"language={language}&" if language else "",
+        },
+    )
 
 
 def story(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.story_for_page(pk)
     if found is None:
-        raise Http404("No such story.")
+        raise Http404(_("There is no story at this address."))
     staff = request.user.is_staff
     return render(
         request,
@@ -33,7 +48,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
 def article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     found = selectors.article_for_page(pk)
     if found is None:
-        raise Http404("No such article.")
+        raise Http404(_("There is no article at this address."))
     if slug != (slugify(found.headline)[:80] or "article"):
         return redirect(found, permanent=True)
     return render(

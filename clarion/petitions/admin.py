@@ -9,12 +9,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clarion.petitions import admin_abuse, services
-from clarion.petitions.models import Category, Demand, Petition, Signature, Target
+from clarion.petitions.models import (
+    Category,
+    Demand,
+    Petition,
+    PetitionTranslation,
+    Signature,
+    Target,
+)
 
 CSV_COLUMNS = [
     "petition",
@@ -88,6 +96,29 @@ class DemandInline(admin.TabularInline):
     fields = ["position", "text"]
 
 
+class TranslationFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE"):
+                continue
+            if data.get("language") and data["language"] == self.instance.language:
+                form.add_error(
+                    "language",
+                    _("This is the petition's own language: edit the original text above."),
+                )
+
+
+class PetitionTranslationInline(admin.StackedInline):
+    """The petition's text in other languages; visitors see the one for their language."""
+
+    model = PetitionTranslation
+    formset = TranslationFormSet
+    extra = 0
+    fields = ["language", "title", "goal", "narrative", "demands"]
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -118,7 +149,7 @@ class PetitionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["targets", "categories"]
     readonly_fields = ["signature_count", "created_at", "published_at", "closed_at"]
-    inlines = [DemandInline]
+    inlines = [DemandInline, PetitionTranslationInline]
     actions = ["publish", "close", "export_confirmed"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "language", "goal", "narrative"]}),

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -33,6 +34,23 @@ def _clean_text(value: str, *, multiline: bool = False) -> str:
 @functools.cache
 def _country_codes() -> frozenset[str]:
     return frozenset(code for code, _name in countries)
+
+
+_COUNTRY_CHOICES: dict[str, list[tuple[str, str]]] = {}
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    """Every country, named and sorted in the active language; built once per language.
+
+    A callable, so the list follows the language of the request rather than the one
+    active when this module was imported.
+    """
+    language = get_language() or "en"
+    choices = _COUNTRY_CHOICES.get(language)
+    if choices is None:
+        choices = [("", str(_("Choose your country"))), *((c, str(n)) for c, n in countries)]
+        _COUNTRY_CHOICES[language] = choices
+    return choices
 
 
 class _CountryField(LazyTypedChoiceField):
@@ -71,7 +89,7 @@ class SignForm(forms.Form):
     )
     country = _CountryField(
         label=_("Country"),
-        choices=[("", _("Choose your country")), *countries],
+        choices=_country_choices,
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     postcode = forms.CharField(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from datetime import timezone as dt_timezone
 
@@ -11,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -112,6 +116,22 @@ class Target(models.Model):
         return f"{self.name} ({self.country.code})" if self.country else self.name
 
 
+@dataclass(frozen=True)
+class PetitionText:
+    """A petition's words in one language: the original's or a translation's."""
+
+    language: str
+    title: str
+    goal: str
+    narrative: str
+    # Called only by the pages that list demands: a card has no use for them.
+    demand_loader: Callable[[], list[str]]
+
+    @cached_property
+    def demands(self) -> list[str]:
+        return self.demand_loader()
+
+
 class Petition(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -198,6 +218,27 @@ class Petition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", args=[self.slug])
 
+    @cached_property
+    def shown(self) -> PetitionText:
+        """The words to show in the active interface language.
+
+        The translation into that language when there is one, else the original.
+        Lists prefetch ``translations`` (selectors.with_card_data), so this reads no
+        more rows; it is computed once per object, in the request's language.
+        """
+        language = get_language() or self.language
+        if language != self.language:
+            for translation in self.translations.all():
+                if translation.language == language:
+                    return translation.text()
+        return PetitionText(
+            language=self.language,
+            title=self.title,
+            goal=self.goal,
+            narrative=self.narrative,
+            demand_loader=lambda: [d.text for d in self.demands.all()],
+        )
+
     @property
     def is_public(self) -> bool:
         return self.status in (self.Status.PUBLISHED, self.Status.CLOSED)
@@ -217,6 +258,50 @@ class Petition(models.Model):
             return None
         zone = parse_time_zone(self.related_time_zone or "UTC")
         return self.related_published_at.astimezone(zone) if zone else self.related_published_at
+
+
+class PetitionTranslation(models.Model):
+    """A petition's text in another language than its original.
+
+    Signatures belong to the petition, not to a language: whichever version a person
+    signs, they count once (Signature's one-per-email constraint is per petition).
+    """
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=CONTENT_LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    goal = models.TextField(_("goal"), max_length=GOAL_MAX_LENGTH)
+    narrative = models.TextField(_("narrative"), blank=True, help_text=_("Markdown."))
+    demands = models.TextField(
+        _("key demands"),
+        blank=True,
+        help_text=_("One demand per line, in the same order as the original's."),
+    )
+
+    class Meta:
+        ordering = ["petition", "language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "language"], name="petition_translation_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+    def demand_list(self) -> list[str]:
+        return [line.strip() for line in self.demands.splitlines() if line.strip()]
+
+    def text(self) -> PetitionText:
+        return PetitionText(
+            language=self.language,
+            title=self.title,
+            goal=self.goal,
+            narrative=self.narrative,
+            demand_loader=self.demand_list,
+        )
 
 
 class Demand(models.Model):

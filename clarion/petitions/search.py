@@ -110,15 +110,23 @@ def ignores_accents() -> bool:
 
 
 def _document(petition: Petition) -> tuple[str, str, str, str]:
+    # A petition is found by its words in every language it has: each column holds the
+    # original followed by its translations, so either language's title ranks as a title.
+    versions = [petition, *petition.translations.all()]
     demands = " ".join(d.text for d in petition.demands.all())
-    body = f"{markdown_to_text(petition.narrative)} {demands}".strip()
+    for translation in versions[1:]:
+        demands += " " + " ".join(translation.demand_list())
+    narratives = " ".join(markdown_to_text(v.narrative) for v in versions)
+    body = f"{narratives} {demands}".strip()
     names = " ".join(
         [t.name for t in petition.targets.all()]
         + [c.name for c in petition.categories.all()]
         + [petition.related_headline, petition.related_outlet]
     )
+    title = "\n".join(v.title for v in versions)
+    goal = "\n".join(v.goal for v in versions)
     # The snippet markers must only ever come from the search engine.
-    fields = (petition.title, petition.goal, body, names)
+    fields = (title, goal, body, names)
     return tuple(field.translate(_RESERVED) for field in fields)  # type: ignore[return-value]
 
 
@@ -190,7 +198,9 @@ def rebuild_index(petitions: Iterable[Petition] | None = None) -> int:
     if connection.vendor == "postgresql":
         _pg_fold_accents()
     if petitions is None:
-        petitions = Petition.objects.prefetch_related("demands", "targets", "categories")
+        petitions = Petition.objects.prefetch_related(
+            "demands", "targets", "categories", "translations"
+        )
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
     count = 0

@@ -90,7 +90,7 @@ def _queue_mail(signature: Signature, *, key: str, subject: str, template: str, 
     outbox_enqueue(
         key=key,
         to=signature.email,
-        subject=subject % {"title": petition.title},
+        subject=subject % {"title": petition.shown.title},
         body=render_to_string(template, context),
     )
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clarion.petitions.models import Category, Demand, Petition, Target
+from clarion.petitions.models import Category, Demand, Petition, PetitionTranslation, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -479,3 +479,28 @@ def test_it_fetches_one_petition_in_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(6):
         assert client.get(_detail(petition.slug)).status_code == 200
+
+
+def test_it_gives_every_version_of_a_petition(client, petition, settings):
+    PetitionTranslation.objects.create(
+        petition=petition,
+        language="es",
+        title="Limpien el Támesis",
+        goal="Pedimos que se detengan las descargas.",
+        demands="Financiar el plan.\nPublicar los datos.",
+    )
+    data = client.get(f"/api/v1/petitions/{petition.slug}").json()
+    assert data["title"] == "Clean the Thames"
+    assert data["language"] == "en"
+    assert data["translations"] == [
+        {
+            "language": "es",
+            "url": f"{settings.CLARION_BASE_URL}/es/p/clean-the-thames/",
+            "title": "Limpien el Támesis",
+            "goal": "Pedimos que se detengan las descargas.",
+            "narrative": "",
+            "demands": ["Financiar el plan.", "Publicar los datos."],
+        }
+    ]
+    listed = client.get("/api/v1/petitions").json()["results"][0]
+    assert listed["translations"][0]["title"] == "Limpien el Támesis"

@@ -11,7 +11,7 @@ from clarion.drafting.services import draft_pending_stories
 from clarion.news.models import Article, Story
 from clarion.petitions.models import Petition
 from tests.news.factories import ingest
-from tests.news.test_grouping import DROUGHT_A, DROUGHT_B, RAIL
+from tests.news.test_grouping import DROUGHT_A, DROUGHT_B, RAIL, SEQUIA
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,24 @@ def test_drafts_stay_out_of_the_api_until_published(client):
     listing = json.loads(client.get("/api/v1/petitions").content)
     assert petition.slug not in {item["slug"] for item in listing["results"]}
     assert Article.objects.get().story.petition == petition
+
+
+def test_a_spanish_story_gets_a_spanish_draft():
+    ingest(SEQUIA)
+    story = Story.objects.get()
+    assert story.language == "es"
+    petition = draft_pending_stories()[0]
+    assert petition.language == "es"
+    assert petition.goal.startswith("Pedimos a")
+    assert "Lo que se ha informado" in petition.narrative
+    assert "What was reported" not in petition.narrative
+
+
+def test_the_llm_is_asked_for_the_story_language(settings, fake_llm):
+    _use_llm(settings, fake_llm)
+    fake_llm.answer_draft()
+    ingest(SEQUIA)
+    petition = draft_pending_stories()[0]
+    system = fake_llm.requests[0]["json"]["messages"][0]["content"]
+    assert "Write every field in Spanish (language code 'es')" in system
+    assert petition.language == "es"

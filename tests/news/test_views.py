@@ -11,7 +11,7 @@ from clarion.news.models import Article
 from clarion.petitions.models import Petition
 from clarion.petitions.services import petition_publish
 from tests.news.factories import ingest
-from tests.news.test_grouping import DROUGHT_A, DROUGHT_B, RAIL
+from tests.news.test_grouping import DROUGHT_A, DROUGHT_B, RAIL, SEQUIA
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,29 @@ def test_a_wrong_slug_redirects_and_an_unknown_article_is_404(client, drought):
     assert response["Location"] == drought.get_absolute_url()
     assert client.get("/news/articles/99999/x/").status_code == 404
     assert client.get("/news/stories/99999/").status_code == 404
+
+
+def test_spanish_coverage_is_tagged_as_such(client):
+    ingest(SEQUIA)
+    article = Article.objects.get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<span class="tag tag-language">In Spanish</span>' in html
+    assert '<article class="news-article" lang="es">' in html
+    story = client.get(article.story.get_absolute_url()).content.decode()
+    assert '<span class="tag tag-language">In Spanish</span>' in story
+    spanish = client.get(f"/es{article.get_absolute_url()}").content.decode()
+    assert '<span class="tag tag-language">En español</span>' in spanish
+    # Dates in the interface's language: "miércoles 18 de noviembre de 2026".
+    assert "18 de noviembre de 2026, 12:30" in spanish
+
+
+def test_the_news_index_filters_by_language(client):
+    ingest(RAIL, SEQUIA)
+    spanish = client.get("/news/", {"language": "es"}).content.decode()
+    assert SEQUIA.headline in spanish
+    assert RAIL.headline not in spanish
+    assert '<a href="?language=es" aria-current="page">In Spanish</a>' in spanish
+    everything = client.get("/news/").content.decode()
+    assert SEQUIA.headline in everything and RAIL.headline in everything
+    # An unknown language shows every story rather than none.
+    assert RAIL.headline in client.get("/news/", {"language": "xx"}).content.decode()

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
+from clarion.petitions import search
 from clarion.petitions.admin import CSV_COLUMNS
 from clarion.petitions.models import Category, Petition, Signature, Target
 
@@ -82,8 +83,9 @@ def _assert_sent_to_login(response) -> None:
 
 
 def _petition_form(**overrides) -> dict:
-    """What the admin's add/change form posts, with the demands inline's management form."""
+    """What the admin's add/change form posts, with the inlines' management forms."""
     demands = overrides.pop("demands", [])
+    translations = overrides.pop("translations", [])
     data = {
         "title": "Lower bus fares for apprentices",
         "slug": "lower-bus-fares",
@@ -97,10 +99,17 @@ def _petition_form(**overrides) -> dict:
         "demands-INITIAL_FORMS": str(sum(1 for d in demands if "id" in d)),
         "demands-MIN_NUM_FORMS": "0",
         "demands-MAX_NUM_FORMS": "1000",
+        "translations-TOTAL_FORMS": str(len(translations)),
+        "translations-INITIAL_FORMS": str(sum(1 for t in translations if "id" in t)),
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
     }
     for index, demand in enumerate(demands):
         for key, value in demand.items():
             data[f"demands-{index}-{key}"] = value
+    for index, translation in enumerate(translations):
+        for key, value in translation.items():
+            data[f"translations-{index}-{key}"] = value
     data.update(overrides)
     return data
 
@@ -495,3 +504,43 @@ def test_it_lists_signatures_newest_first(staff_client, petition, sign):
     Signature.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
     new = sign(petition, "new@example.org")
     assert _listed(staff_client.get(SIGNATURES)) == [new, old]
+
+
+# --- translations ----------------------------------------------------------------------
+
+
+def test_it_adds_a_spanish_version_inline(staff_client, client, db):
+    spanish = {
+        "language": "es",
+        "title": "Bajen las tarifas del autobús para aprendices",
+        "goal": "Pedimos a la autoridad de transporte que reduzca a la mitad las tarifas.",
+        "narrative": "Los aprendices ganan **poco**.",
+        "demands": "Reducir las tarifas a la mitad.\nPublicar los costos.",
+    }
+    response = staff_client.post(f"{PETITIONS}add/", _petition_form(translations=[spanish]))
+    assert response.status_code == 302
+    petition = Petition.objects.get(slug="lower-bus-fares")
+    assert petition.translations.get().title == spanish["title"]
+    html = client.get(f"/es{petition.get_absolute_url()}").content.decode()
+    assert "<h1>Bajen las tarifas del autobús para aprendices</h1>" in html
+    assert "<li>Publicar los costos.</li>" in html
+    # Saved through the admin, so search knows the Spanish words at once.
+    hits = search.search("tarifas", Petition.objects.all(), offset=0, limit=5).hits
+    assert [hit.petition for hit in hits] == [petition]
+
+
+def test_a_translation_in_the_original_language_is_refused(staff_client, db):
+    english = {"language": "en", "title": "Lower fares", "goal": "Halve the fares."}
+    response = staff_client.post(f"{PETITIONS}add/", _petition_form(translations=[english]))
+    assert response.status_code == 200
+    assert "This is the petition&#x27;s own language" in response.content.decode()
+    assert not Petition.objects.exists()
+
+
+def test_a_petition_has_one_translation_per_language(staff_client, db):
+    spanish = {"language": "es", "title": "Tarifas", "goal": "Bajen las tarifas."}
+    response = staff_client.post(
+        f"{PETITIONS}add/", _petition_form(translations=[spanish, {**spanish, "title": "Otra"}])
+    )
+    assert response.status_code == 200
+    assert not Petition.objects.exists()

@@ -63,3 +63,27 @@ def test_demo_text_is_never_cut_mid_sentence():
         assert petition["goal"].rstrip().endswith("."), petition["slug"]
         for demand in petition["demands"]:
             assert demand.rstrip().endswith("."), demand
+
+
+def test_demo_petitions_read_in_both_languages(client):
+    call_command("demo")
+    translated = Petition.objects.filter(translations__isnull=False).distinct()
+    assert translated.count() >= 2
+    assert {p.language for p in translated} == {"en", "es"}  # each way round
+    heat = Petition.objects.get(slug="shade-and-water-for-outdoor-workers")
+    spanish = client.get(f"/es{heat.get_absolute_url()}").content.decode()
+    assert "Sombra, agua y descansos garantizados" in spanish
+    missing = Petition.objects.get(slug="busqueda-de-personas-desaparecidas")
+    english = client.get(missing.get_absolute_url()).content.decode()
+    assert "An immediate search unit in every state prosecutor" in english
+    # Found by the words of either version.
+    assert client.get("/search/", {"q": "garrafón"}).context["results"].total == 1
+
+
+def test_demo_translations_are_whole():
+    data = json.loads(CONTENT.read_text())
+    for petition in data["petitions"]:
+        for translation in petition.get("translations", []):
+            assert translation["language"] != petition["language"], petition["slug"]
+            assert len(translation["demands"]) == len(petition["demands"]), petition["slug"]
+            assert translation["goal"].rstrip().endswith("."), petition["slug"]

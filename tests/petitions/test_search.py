@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from clarion.petitions import search
-from clarion.petitions.models import Petition
-from clarion.petitions.services import petition_delete
+from clarion.petitions.models import Petition, PetitionTranslation
+from clarion.petitions.services import petition_delete, petition_reindex
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,30 @@ def test_only_the_newest_matches_are_ranked_and_the_page_says_so(
     html = client.get("/search/", {"q": "harbour"}).content.decode()
     assert "More than 3 petitions match" in html
     assert "Add words to narrow the search" in html
+
+
+def _translate(petition: Petition, **fields) -> None:
+    PetitionTranslation.objects.create(petition=petition, language="es", **fields)
+    petition_reindex(petition)
+
+
+def test_it_finds_a_petition_by_either_language(make_petition):
+    petition = make_petition(title="Clean water for Oaxaca", slug="clean-water-oaxaca")
+    _translate(
+        petition,
+        title="Agua limpia para Oaxaca",
+        goal="Pedimos a la Comisión del Agua que repare la red.",
+        demands="Reparar las tuberías de la sierra.",
+    )
+    make_petition(title="Protect the moorland", slug="moorland")
+    for query in ("limpia", "comisión", "tuberías", "clean water", "agua oaxaca"):
+        hits = search.search(query, Petition.objects.all(), offset=0, limit=10, public=True).hits
+        assert [hit.petition.pk for hit in hits] == [petition.pk], query
+
+
+def test_a_deleted_translation_is_no_longer_found(make_petition):
+    petition = make_petition(title="Clean water", slug="clean-water")
+    _translate(petition, title="Agua potable", goal="Pedimos agua.")
+    PetitionTranslation.objects.filter(petition=petition).delete()
+    petition_reindex(petition)
+    assert not search.search("potable", Petition.objects.all(), offset=0, limit=10).hits

@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 
 from clarion.petitions import search
-from clarion.petitions.models import Petition
+from clarion.petitions.models import Petition, PetitionTranslation
+from clarion.petitions.services import petition_reindex
 from tests.conftest import require
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -166,3 +167,21 @@ def test_search_rebuild_takes_up_unaccent_when_it_arrives(make_petition, accents
     call_command("search_rebuild", stdout=io.StringIO())
     assert search.ignores_accents()
     assert _found("rio") == [petition.pk]
+
+
+def test_it_finds_a_petition_by_its_translation_too(make_petition, accents_folded):
+    petition = make_petition(title="Clean water for Oaxaca", slug="clean-water-oaxaca")
+    PetitionTranslation.objects.create(
+        petition=petition,
+        language="es",
+        title="Agua limpia para Oaxaca",
+        goal="Pedimos a la Comisión del Agua que repare la red.",
+        demands="Reparar las tuberías de la sierra.",
+    )
+    petition_reindex(petition)
+    make_petition(title="Protect the moorland", slug="moorland")
+    for query in ("limpia", "comision", "tuberías", "clean water"):
+        assert _found(query) == [petition.pk], query
+    # The Spanish title ranks as a title: it comes first, with a snippet from it.
+    hit = _search("limpia").hits[0]
+    assert "<mark>limpia</mark>" in hit.snippet.lower()

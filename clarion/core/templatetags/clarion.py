@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django import template
-from django.utils import dateformat
+from django.utils import dateformat, formats, translation
 from django.utils.safestring import SafeString
 
 from clarion.core.text import hide_emails, render_markdown, truncate_at_word
@@ -26,14 +26,15 @@ def cut_at_word(text: str, limit: int = 160) -> str:
 
 @register.filter(expects_localtime=False)
 def in_own_zone(value: datetime | None) -> str:
-    """Format a datetime in the zone it carries, e.g. "Friday, 14 November 2026, 07:42 EST".
+    """Format a datetime in the zone it carries, e.g. "Friday, 14 November 2026, 07:42 EST"
+    (in Spanish "viernes 14 de noviembre de 2026, 07:42 EST": clarion/formats/).
 
     Django's own date filter would first move it to the site's zone; a publication
     time reads best in the zone where it was published.
     """
     if value is None:
         return ""
-    return dateformat.format(value, "l, j F Y, H:i T")
+    return dateformat.format(value, formats.get_format("DATETIME_FORMAT"))
 
 
 @register.filter
@@ -44,3 +45,20 @@ def urlquote(value: str) -> str:
 @register.filter(name="hide_emails")
 def hide_emails_filter(text: str) -> str:
     return hide_emails(str(text or ""))
+
+
+# Interface languages that write the names of languages in lower case ("en español"),
+# where Django's catalogues capitalise them as if they began a sentence.
+_LOWER_CASE_NAMES = {"es", "fr", "it", "pt"}
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language's name in the active interface language: "es" is "Spanish", "español"."""
+    try:
+        name = str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+    if translation.get_language() in _LOWER_CASE_NAMES:
+        return name.lower()
+    return name

@@ -16,7 +16,14 @@ from clarion.letters.demo import load_demo_letters
 from clarion.news.demo_feeds import load_demo_feeds
 from clarion.petitions import search
 from clarion.petitions.counts import refresh_counts
-from clarion.petitions.models import Category, Demand, Petition, Signature, Target
+from clarion.petitions.models import (
+    Category,
+    Demand,
+    Petition,
+    PetitionTranslation,
+    Signature,
+    Target,
+)
 from clarion.petitions.services import hash_ip
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "petitions.json"
@@ -106,6 +113,17 @@ def _petition(item: dict, categories: dict, now: datetime) -> Petition:
         )
         petition.targets.add(obj)
     petition.categories.set([categories[slug] for slug in item["categories"]])
+    # The same petition in another language: visitors at /es/ read the Spanish version,
+    # and a signature counts once whichever version it was given on.
+    for translation in item.get("translations", []):
+        PetitionTranslation.objects.create(
+            petition=petition,
+            language=translation["language"],
+            title=translation["title"],
+            goal=translation["goal"],
+            narrative=translation["narrative"],
+            demands="\n".join(translation["demands"]),
+        )
     return petition
 
 
