@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("clarion.petitions.urls")),
     path("news/", include("clarion.news.urls")),
     path("", include("clarion.letters.urls")),
+    path("", include("clarion.delivery.urls")),
     path("about/", core_views.about, name="about"),
     path("privacy/", core_views.privacy, name="privacy"),
     path("dev/outbox/", core_views.outbox, name="outbox"),

@@ -97,6 +97,11 @@ def _petition_form(**overrides) -> dict:
         "demands-INITIAL_FORMS": str(sum(1 for d in demands if "id" in d)),
         "demands-MIN_NUM_FORMS": "0",
         "demands-MAX_NUM_FORMS": "1000",
+        "grow_goal": "on",
+        "responses-TOTAL_FORMS": "0",
+        "responses-INITIAL_FORMS": "0",
+        "responses-MIN_NUM_FORMS": "0",
+        "responses-MAX_NUM_FORMS": "1000",
     }
     for index, demand in enumerate(demands):
         for key, value in demand.items():

@@ -44,3 +44,9 @@ def urlquote(value: str) -> str:
 @register.filter(name="hide_emails")
 def hide_emails_filter(text: str) -> str:
     return hide_emails(str(text or ""))
+
+
+@register.filter
+def lines_joined(text: str) -> str:
+    """Lines of text as one phrase: "A", "B" and "C" become "A, B, C"."""
+    return ", ".join(line.strip() for line in (text or "").splitlines() if line.strip())
