@@ -17,6 +17,7 @@ urlpatterns = [
         path("", include("clarion.petitions.urls")),
         path("news/", include("clarion.news.urls")),
         path("", include("clarion.letters.urls")),
+        path("", include("clarion.delivery.urls")),
         path("about/", core_views.about, name="about"),
         path("privacy/", core_views.privacy, name="privacy"),
         prefix_default_language=False,

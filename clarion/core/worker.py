@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from django.db import connections
 
 from clarion.core import ratelimit, tasks
-from clarion.delivery.services import outbox_drain
+from clarion.delivery.services import outbox_drain, updates_mail
 from clarion.drafting.services import draft_pending_stories
 from clarion.news.services import claim_due_feeds, feed_poll
 from clarion.petitions.counts import fold_counts, recount_all
-from clarion.petitions.services import privacy_purge
+from clarion.petitions.services import milestones_record, petitions_close_due, privacy_purge
 
 logger = logging.getLogger("clarion.worker")
 
@@ -93,6 +93,11 @@ def default_jobs(tick: float) -> list[Periodic]:
         # What a signer waits for: the confirmation mail and the count going up.
         Periodic("outbox", send_mail, 1),
         Periodic("counts", fold_counts, 1),
+        # Closing on time (signing already stops at closes_at) and goals reached.
+        Periodic("deadlines", petitions_close_due, 15),
+        Periodic("milestones", milestones_record, 5),
+        # Updates to signers, queued into the outbox a batch at a time.
+        Periodic("updates", updates_mail, 2),
         Periodic("recount", recount_all, 3600),
         Periodic("housekeeping", housekeeping, 3600),
         # Retention: unconfirmed signatures and old IP hashes (see clarion purge).

@@ -1,9 +1,28 @@
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from __future__ import annotations
 
-from clarion.delivery.models import OutboxMessage
-from clarion.delivery.services import outbox_retry
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from clarion.delivery.models import Delivery, OutboxMessage
+from clarion.delivery.services import (
+    DeliveryError,
+    delivery_create,
+    outbox_retry,
+    parse_recipients,
+)
+from clarion.petitions.models import Petition
+
+if TYPE_CHECKING:
+    from clarion.letters.models import Letter
 
 
 @admin.register(OutboxMessage)
@@ -31,3 +50,92 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         # Only messages the outbox gave up on: one still pending or sending is on its way.
         retried = outbox_retry(list(queryset.values_list("pk", flat=True)))
         messages.success(request, f"{retried} message(s) will be sent again within a second.")
+
+
+class DeliveryForm(forms.Form):
+    recipients = forms.CharField(
+        label=_("Recipients"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: Name <address>, or just the address. Names are shown publicly."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}), max_length=10000
+    )
+
+    def clean_recipients(self) -> list[tuple[str, str]]:
+        try:
+            return parse_recipients(self.cleaned_data["recipients"])
+        except DeliveryError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+def may_deliver(user, obj: Petition | Letter) -> bool:
+    """Superusers, a petition's organisers, and editors of letters may deliver."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    if isinstance(obj, Petition):
+        return obj.organisers.filter(pk=user.pk).exists()
+    return user.has_perm("letters.change_letter")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["subject", "petition", "letter", "count", "delivered_at", "delivered_by"]
+    list_filter = ["delivered_at"]
+    search_fields = ["subject", "recipient_names", "petition__title", "letter__title"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # deliveries are made from the petition or letter (deliver_view)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a record of what was sent
+
+    def get_urls(self):
+        return [
+            path(
+                "deliver/<str:kind>/<int:pk>/",
+                self.admin_site.admin_view(self.deliver_view),
+                name="delivery_deliver",
+            ),
+            *super().get_urls(),
+        ]
+
+    def deliver_view(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        from clarion.letters.models import Letter
+
+        model = {"petition": Petition, "letter": Letter}.get(kind)
+        if model is None:
+            raise Http404
+        obj = get_object_or_404(model, pk=pk)
+        if not may_deliver(request.user, obj):
+            raise PermissionDenied
+        if obj.status not in ("published", "closed", "open", "delivered"):
+            messages.error(request, _("Only a published petition or an open letter is delivered."))
+            return redirect(reverse(f"admin:{obj._meta.app_label}_{kind}_change", args=[pk]))
+        form = DeliveryForm(request.POST or None, initial={"subject": obj.title})
+        if request.method == "POST" and form.is_valid():
+            delivery = delivery_create(
+                subject_of=obj,
+                recipients=form.cleaned_data["recipients"],
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
+                user=request.user,
+            )
+            messages.success(
+                request,
+                _("Delivered to %(n)s recipient(s), with %(count)s signatures; it is on its way.")
+                % {"n": len(form.cleaned_data["recipients"]), "count": delivery.count},
+            )
+            return redirect(reverse(f"admin:{obj._meta.app_label}_{kind}_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deliver “%(title)s”") % {"title": obj.title},
+            "form": form,
+            "subject_of": obj,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "delivery/admin_deliver.html", context)

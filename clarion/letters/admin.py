@@ -7,7 +7,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from clarion.letters import services
@@ -54,7 +56,7 @@ class LetterAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["categories"]
     autocomplete_fields = ["related_articles", "related_stories"]
-    readonly_fields = ["created_at", "published_at", "delivered_at"]
+    readonly_fields = ["created_at", "published_at", "delivered_at", "deliver_link"]
     inlines = [AddresseeInline, TranslationInline]
     actions = ["open_for_signon", "close", "mark_delivered"]
     fieldsets = [
@@ -68,8 +70,15 @@ class LetterAdmin(admin.ModelAdmin):
             _("Topics and places"),
             {"fields": ["categories", "countries", "related_articles", "related_stories"]},
         ),
-        (_("History"), {"fields": ["created_at", "published_at", "delivered_at"]}),
+        (_("History"), {"fields": ["created_at", "published_at", "delivered_at", "deliver_link"]}),
     ]
+
+    @admin.display(description=_("delivery"))
+    def deliver_link(self, obj: Letter) -> str:
+        if obj.pk is None or obj.status == Letter.Status.DRAFT:
+            return _("A letter can be delivered once it is open for sign-on.")
+        url = reverse("admin:delivery_deliver", args=["letter", obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Deliver this letter to its addressees"))
 
     def save_model(self, request: HttpRequest, obj: Letter, form, change: bool) -> None:
         # The status field stamps the same times as the services do.

@@ -16,7 +16,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django_countries import countries
+
+from clarion.letters.models import Letter, SignOnStatus
+from clarion.petitions.models import Petition
 
 logger = logging.getLogger("clarion.letters")
 
@@ -64,3 +70,61 @@ def cached_pdf(version: str, template: str, context_factory) -> bytes:
         pdf = render_pdf(template, context_factory())
         cache.set(key, pdf, CACHE_SECONDS)
     return pdf
+
+
+# A petition's PDF lists at most this many public names.
+PDF_MAX_NAMES = 2000
+
+
+def letter_document(letter: Letter, language: str | None = None) -> tuple[bytes, str]:
+    """The letter (in ``language`` when it has that version) as (PDF, file name)."""
+    from clarion.letters import selectors
+
+    text = selectors.text_for(letter, language)
+    # Everything the PDF shows that can change without the letter's own edit time moving.
+    orgs = letter.organisations.aggregate(
+        shown=Count("id", filter=Q(status=SignOnStatus.APPROVED)), last=Max("moderated_at")
+    )
+    people = letter.individuals.aggregate(
+        shown=Count("id", filter=Q(status__in=selectors.INDIVIDUALS_SHOWN)),
+        last=Max("confirmed_at"),
+        moderated=Max("moderated_at"),
+    )
+    version = (
+        f"letter:{letter.pk}:{letter.updated_at.isoformat()}:{letter.status}:{text.language}:"
+        f"{get_language()}:{orgs['shown']}:{orgs['last']}:{people['shown']}:{people['last']}:"
+        f"{people['moderated']}"
+    )
+
+    def context() -> dict:
+        ctx = selectors.letter_context(letter, language)
+        ctx["letter_url"] = settings.CLARION_BASE_URL + letter.get_absolute_url()
+        return ctx
+
+    pdf = cached_pdf(version, "letters/letter_pdf.html", context)
+    return pdf, f"{letter.slug}-{text.language}.pdf"
+
+
+def petition_document(petition: Petition) -> tuple[bytes, str]:
+    """The petition (text, targets, count, and public names if allowed) as (PDF, file name)."""
+    version = (
+        f"petition:{petition.pk}:{petition.updated_at.isoformat()}:{petition.status}:"
+        f"{petition.signature_count}:{petition.pdf_lists_names}:{get_language()}"
+    )
+
+    def context() -> dict:
+        names = []
+        if petition.pdf_lists_names:
+            names = list(
+                petition.signatures.filter(confirmed_at__isnull=False, show_name=True)
+                .order_by("confirmed_at", "id")
+                .values_list("full_name", "country")[:PDF_MAX_NAMES]
+            )
+        return {
+            "petition": petition,
+            "names": [(name, countries.name(code) if code else "") for name, code in names],
+            "petition_url": settings.CLARION_BASE_URL + petition.get_absolute_url(),
+        }
+
+    pdf = cached_pdf(version, "letters/petition_pdf.html", context)
+    return pdf, f"{petition.slug}.pdf"

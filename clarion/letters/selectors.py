@@ -156,3 +156,18 @@ def organisation_count(letter: Letter) -> int:
     if count is None:
         count = letter.organisations.filter(status=SignOnStatus.APPROVED).count()
     return count
+
+
+def letter_context(letter: Letter, language: str | None = None) -> dict:
+    """What the letter's page and its PDF show, in ``language`` when it has that version."""
+    text = text_for(letter, language)
+    organisations = approved_organisations(letter)
+    return {
+        "letter": letter,
+        "text": text,
+        "other_texts": [t for t in texts(letter) if t.language != text.language],
+        "addressees": list(letter.addressees.all()),
+        "organisations": organisations,
+        "organisation_count": len(organisations),
+        "individuals": public_individuals(letter),
+    }

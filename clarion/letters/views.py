@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -15,8 +15,8 @@ from django_countries import countries
 from clarion.core.http import client_ip
 from clarion.letters import regions, selectors
 from clarion.letters.forms import IndividualSignOnForm, OrganisationSignOnForm
-from clarion.letters.models import Letter, SignOnStatus
-from clarion.letters.pdf import cached_pdf
+from clarion.letters.models import Letter
+from clarion.letters.pdf import letter_document, petition_document
 from clarion.letters.services import (
     ConfirmState,
     SignOnError,
@@ -30,7 +30,6 @@ from clarion.petitions import selectors as petition_selectors
 
 PAGE_SIZE = 12
 # A petition PDF lists at most this many public names; the count covers everyone.
-PDF_MAX_NAMES = 2000
 
 
 def _letter_or_404(request: HttpRequest, slug: str) -> Letter:
@@ -47,17 +46,7 @@ def _wanted_language(request: HttpRequest) -> str | None:
 
 
 def _letter_context(request: HttpRequest, letter: Letter) -> dict:
-    text = selectors.text_for(letter, _wanted_language(request))
-    organisations = selectors.approved_organisations(letter)
-    return {
-        "letter": letter,
-        "text": text,
-        "other_texts": [t for t in selectors.texts(letter) if t.language != text.language],
-        "addressees": list(letter.addressees.all()),
-        "organisations": organisations,
-        "organisation_count": len(organisations),
-        "individuals": selectors.public_individuals(letter),
-    }
+    return selectors.letter_context(letter, _wanted_language(request))
 
 
 def _render_letter(
@@ -215,29 +204,7 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 @require_GET
 def letter_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _letter_or_404(request, slug)
-    text = selectors.text_for(letter, _wanted_language(request))
-    # Everything the PDF shows that can change without the letter's own edit time moving.
-    orgs = letter.organisations.aggregate(
-        shown=Count("id", filter=Q(status=SignOnStatus.APPROVED)), last=Max("moderated_at")
-    )
-    people = letter.individuals.aggregate(
-        shown=Count("id", filter=Q(status__in=selectors.INDIVIDUALS_SHOWN)),
-        last=Max("confirmed_at"),
-        moderated=Max("moderated_at"),
-    )
-    version = (
-        f"letter:{letter.pk}:{letter.updated_at.isoformat()}:{letter.status}:{text.language}:"
-        f"{get_language()}:{orgs['shown']}:{orgs['last']}:{people['shown']}:{people['last']}:"
-        f"{people['moderated']}"
-    )
-
-    def context() -> dict:
-        ctx = _letter_context(request, letter)
-        ctx["letter_url"] = request.build_absolute_uri(letter.get_absolute_url())
-        return ctx
-
-    pdf = cached_pdf(version, "letters/letter_pdf.html", context)
-    return _pdf_response(pdf, f"{letter.slug}-{text.language}.pdf")
+    return _pdf_response(*letter_document(letter, _wanted_language(request)))
 
 
 @require_GET
@@ -245,27 +212,7 @@ def petition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_selectors.petition_for_page(slug, include_drafts=request.user.is_staff)
     if petition is None:
         raise Http404(_("There is no petition at this address."))
-    version = (
-        f"petition:{petition.pk}:{petition.updated_at.isoformat()}:{petition.status}:"
-        f"{petition.signature_count}:{petition.pdf_lists_names}:{get_language()}"
-    )
-
-    def context() -> dict:
-        names = []
-        if petition.pdf_lists_names:
-            names = list(
-                petition.signatures.filter(confirmed_at__isnull=False, show_name=True)
-                .order_by("confirmed_at", "id")
-                .values_list("full_name", "country")[:PDF_MAX_NAMES]
-            )
-        return {
-            "petition": petition,
-            "names": [(name, countries.name(code) if code else "") for name, code in names],
-            "petition_url": request.build_absolute_uri(petition.get_absolute_url()),
-        }
-
-    pdf = cached_pdf(version, "letters/petition_pdf.html", context)
-    return _pdf_response(pdf, f"{petition.slug}.pdf")
+    return _pdf_response(*petition_document(petition))
 
 
 # --- places ---------------------------------------------------------------------------

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from clarion.petitions import admin_abuse, services
@@ -22,6 +24,8 @@ from clarion.petitions.models import (
     PetitionTranslation,
     Signature,
     Target,
+    TargetResponse,
+    Update,
 )
 
 CSV_COLUMNS = [
@@ -119,6 +123,12 @@ class PetitionTranslationInline(admin.StackedInline):
     fields = ["language", "title", "goal", "narrative", "demands"]
 
 
+class TargetResponseInline(admin.StackedInline):
+    model = TargetResponse
+    extra = 0
+    fields = ["responder", "responded_on", "text", "source_url"]
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -147,9 +157,15 @@ class PetitionAdmin(admin.ModelAdmin):
     list_filter = ["status", "language", "categories"]
     search_fields = ["title", "slug", "goal"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["targets", "categories"]
-    readonly_fields = ["signature_count", "created_at", "published_at", "closed_at"]
-    inlines = [DemandInline, PetitionTranslationInline]
+    filter_horizontal = ["targets", "categories", "organisers"]
+    readonly_fields = [
+        "signature_count",
+        "created_at",
+        "published_at",
+        "closed_at",
+        "deliver_link",
+    ]
+    inlines = [DemandInline, PetitionTranslationInline, TargetResponseInline]
     actions = ["publish", "close", "export_confirmed"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "language", "goal", "narrative"]}),
@@ -171,8 +187,10 @@ class PetitionAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "signature_goal",
+                    "grow_goal",
                     "signature_count",
                     "pdf_lists_names",
+                    "closes_at",
                     "created_at",
                     "published_at",
                     "closed_at",
@@ -180,6 +198,20 @@ class PetitionAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    fieldsets.append(
+        (
+            _("Organisers, delivery and outcome"),
+            {"fields": ["organisers", "deliver_link", "outcome", "outcome_on", "outcome_note"]},
+        )
+    )
+
+    @admin.display(description=_("delivery"))
+    def deliver_link(self, obj: Petition) -> str:
+        if obj.pk is None or not obj.is_public:
+            return _("A petition can be delivered once it is published.")
+        url = reverse("admin:delivery_deliver", args=["petition", obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Deliver this petition to its targets"))
 
     def save_model(self, request: HttpRequest, obj: Petition, form, change: bool) -> None:
         # Status changes from the form stamp the same times as services.petition_publish
@@ -317,3 +349,54 @@ class SignatureAdmin(admin.ModelAdmin):
         return confirmed_signatures_csv(
             confirmed.order_by("confirmed_at").iterator(), f"signatures-{_stamp()}.csv"
         )
+
+
+def organised_by(user, queryset: QuerySet[Petition]) -> QuerySet[Petition]:
+    """The petitions ``user`` may speak for: all for a superuser, else those they organise."""
+    return queryset if user.is_superuser else queryset.filter(organisers=user)
+
+
+@admin.register(Update)
+class UpdateAdmin(admin.ModelAdmin):
+    """Organisers write updates here; publishing one emails the signers who opted in."""
+
+    list_display = ["title", "petition", "published_at", "mailing", "recipients"]
+    list_filter = ["mailing"]
+    search_fields = ["title", "body", "petition__title"]
+    fields = ["petition", "title", "body", "published_at", "mailing", "recipients"]
+    readonly_fields = ["published_at", "mailing", "recipients"]
+    actions = ["publish_and_email", "publish_quietly"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Update]:
+        qs = super().get_queryset(request).select_related("petition")
+        return qs if request.user.is_superuser else qs.filter(petition__organisers=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "petition":
+            kwargs["queryset"] = organised_by(request.user, Petition.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Update | None = None) -> bool:
+        # A sent update is a record of what signers received: it stays as it was.
+        if obj is not None and obj.published_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def _publish(self, request: HttpRequest, queryset: QuerySet[Update], *, email: bool) -> None:
+        from clarion.delivery.services import update_publish
+
+        published = sum(update_publish(update, email=email) for update in queryset)
+        self.message_user(
+            request,
+            _("%(n)s update(s) published%(how)s.")
+            % {"n": published, "how": _(", emailing the signers") if email else ""},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publish and email the signers who asked for updates"))
+    def publish_and_email(self, request: HttpRequest, queryset: QuerySet[Update]) -> None:
+        self._publish(request, queryset, email=True)
+
+    @admin.action(description=_("Publish on the page only"))
+    def publish_quietly(self, request: HttpRequest, queryset: QuerySet[Update]) -> None:
+        self._publish(request, queryset, email=False)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from datetime import timezone as dt_timezone
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -132,7 +133,15 @@ class PetitionText:
         return self.demand_loader()
 
 
+class Outcome(models.TextChoices):
+    VICTORY = "victory", _("Victory")
+    PARTIAL = "partial", _("Partial victory")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Petition(models.Model):
+    Outcome = Outcome
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -186,6 +195,30 @@ class Petition(models.Model):
         default=False,
         help_text=_("The PDF then lists the signers who chose to show their name."),
     )
+    # Growing goals: once the count reaches the goal, the worker sets the next one.
+    grow_goal = models.BooleanField(
+        _("raise the goal when it is reached"),
+        default=True,
+        help_text=_("Each goal reached is a milestone; the organisers are told by email."),
+    )
+    closes_at = models.DateTimeField(
+        _("closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Signing stops at this time; the worker then closes the petition."),
+    )
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="organised_petitions",
+        blank=True,
+        verbose_name=_("organisers"),
+        help_text=_("Staff who may deliver this petition and post updates to its signers."),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, blank=True, default=""
+    )
+    outcome_note = models.TextField(_("about the outcome"), blank=True, max_length=2000)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
     # Folded in from confirmed signatures by petitions.counts; never written by hand.
     signature_count = models.PositiveIntegerField(_("signature count"), default=0, editable=False)
     status = models.CharField(
@@ -245,7 +278,9 @@ class Petition(models.Model):
 
     @property
     def can_be_signed(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        # A deadline stops signing at once, before the worker gets round to closing it.
+        open_ = self.closes_at is None or self.closes_at > timezone.now()
+        return self.status == self.Status.PUBLISHED and open_
 
     @property
     def progress_percent(self) -> int:
@@ -593,3 +628,69 @@ class DisposableDomain(models.Model):
 
     def clean(self) -> None:
         self.domain = normalise_domain(self.domain) or self.domain
+
+
+class Milestone(models.Model):
+    """A goal the petition reached: recorded once, and the organisers told once."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="milestones")
+    goal = models.PositiveIntegerField(_("goal"))
+    reached_at = models.DateTimeField(_("reached"), default=timezone.now)
+
+    class Meta:
+        ordering = ["petition", "goal"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "goal"], name="milestone_once_per_goal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.goal}"
+
+
+class TargetResponse(models.Model):
+    """What a target answered, with where it was said."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="responses")
+    responder = models.CharField(
+        _("who responded"), max_length=200, help_text=_("A name, office or body.")
+    )
+    responded_on = models.DateField(_("date"))
+    text = models.TextField(_("response"), max_length=5000, help_text=_("Markdown."))
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-responded_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.responder} ({self.responded_on})"
+
+
+class Update(models.Model):
+    """News from the organisers, shown on the page and emailed to signers who opted in."""
+
+    class Mailing(models.TextChoices):
+        NOT_SENT = "", _("Not emailed")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="updates")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=10000, help_text=_("Markdown."))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    mailing = models.CharField(
+        _("email"), max_length=10, choices=Mailing.choices, blank=True, default="", editable=False
+    )
+    # The mailing walks the signatures in id order; everything up to here is queued.
+    # It moves in the same transaction as the outbox rows it stands for, so a worker
+    # that dies mid-mailing resumes where the last committed batch ended.
+    mailed_up_to = models.BigIntegerField(default=0, editable=False)
+    recipients = models.PositiveIntegerField(_("emails queued"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["mailing"], name="update_mailing")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from clarion.petitions.models import Category, Demand, Petition, Signature, Target
+from clarion.petitions.models import Category, Demand, Petition, Signature, Target, Update
 
 PUBLIC_STATUSES = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 
@@ -72,7 +72,16 @@ def petition_for_page(slug: str, *, include_drafts: bool = False) -> Petition | 
     return (
         with_card_data(qs)
         .select_related("story")
-        .prefetch_related(Prefetch("demands", queryset=Demand.objects.order_by("position", "id")))
+        .prefetch_related(
+            Prefetch("demands", queryset=Demand.objects.order_by("position", "id")),
+            "responses",
+            "deliveries",
+            Prefetch(
+                "updates",
+                queryset=Update.objects.filter(published_at__isnull=False),
+                to_attr="published_updates",
+            ),
+        )
         .filter(slug=slug)
         .first()
     )
@@ -101,17 +110,21 @@ def petition_to_sign(slug: str, *, include_drafts: bool = False) -> Petition | N
 
     Every sign request starts here, so it is one indexed lookup in plain SQL (see
     ``petition_page_version``) returning a partial Petition (id, slug, title, status).
+    A petition past its closing time comes back closed, whether or not the worker has
+    closed it yet.
     """
     table = connection.ops.quote_name(Petition._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, title, status FROM {table} WHERE slug = %s",  # noqa: S608
-            [slug],
+            f"SELECT id, title, status, closes_at IS NOT NULL AND closes_at <= %s "  # noqa: S608
+            f"FROM {table} WHERE slug = %s",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), slug],
         )
         row = cursor.fetchone()
     if row is None or not (include_drafts or row[2] in PUBLIC_STATUSES):
         return None
-    loaded = {"id": row[0], "slug": slug, "title": row[1], "status": row[2]}
+    status = Petition.Status.CLOSED if row[3] and row[2] == Petition.Status.PUBLISHED else row[2]
+    loaded = {"id": row[0], "slug": slug, "title": row[1], "status": status, "closes_at": None}
     # from_db wants the values in the model's field order.
     fields = [f.attname for f in Petition._meta.concrete_fields if f.attname in loaded]
     return Petition.from_db(None, fields, [loaded[name] for name in fields])

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from clarion.delivery.services import outbox_enqueue
 from clarion.petitions import abuse, search
 from clarion.petitions import tasks as petition_tasks
 from clarion.petitions.counts import refresh_counts
-from clarion.petitions.models import Petition, Signature
+from clarion.petitions.models import Milestone, Petition, Signature
 
 
 class SignatureError(ValidationError):
@@ -418,3 +418,82 @@ def privacy_purge(now: datetime | None = None) -> PurgeResult:
         created_at__lt=now - timedelta(days=settings.CLARION_PURGE_MAIL_DAYS),
     ).delete()
     return PurgeResult(unconfirmed=unconfirmed, ip_hashes=ip_hashes, mail=mail)
+
+
+# --- deadlines and milestones --------------------------------------------------------
+
+
+def petitions_close_due(now: datetime | None = None) -> int:
+    """Close the published petitions whose closing time has passed. Returns how many.
+
+    Signing already stopped at ``closes_at`` (``Petition.can_be_signed``); this makes
+    the status say so. The conditional UPDATE lets two workers run it at once.
+    """
+    now = now or timezone.now()
+    return Petition.objects.filter(
+        status=Petition.Status.PUBLISHED, closes_at__isnull=False, closes_at__lte=now
+    ).update(status=Petition.Status.CLOSED, closed_at=now, updated_at=now)
+
+
+def next_goal(count: int) -> int:
+    """The next round goal above ``count``: 100, 250, 500, 1,000, 2,500, 5,000…"""
+    scale = 100
+    while True:
+        for step in (1, 2.5, 5):
+            goal = int(step * scale)
+            if goal > count:
+                return goal
+        scale *= 10
+
+
+def milestones_record() -> int:
+    """Record each goal reached, tell the organisers, and set the next goal.
+
+    The milestone row is unique per petition and goal: written by one INSERT that
+    skips an existing row, it is what makes each organiser's email go out once however
+    often (or on how many workers) this runs. Returns the milestones recorded.
+    """
+    reached = (
+        Petition.objects.filter(
+            status__in=(Petition.Status.PUBLISHED, Petition.Status.CLOSED),
+            signature_count__gte=F("signature_goal"),
+        )
+        .exclude(milestones__goal=F("signature_goal"))
+        .only("id", "slug", "title", "signature_goal", "signature_count", "grow_goal")
+    )
+    recorded = 0
+    for petition in reached:
+        with transaction.atomic():
+            milestone = Milestone(petition=petition, goal=petition.signature_goal)
+            if insert_or_skip(milestone, conflict=("petition", "goal")):
+                recorded += 1
+                _tell_organisers(petition, petition.signature_goal)
+            if petition.grow_goal:
+                # Conditional: an editor who changed the goal meanwhile keeps theirs.
+                Petition.objects.filter(
+                    pk=petition.pk, signature_goal=petition.signature_goal
+                ).update(
+                    signature_goal=next_goal(petition.signature_count),
+                    updated_at=timezone.now(),
+                )
+    return recorded
+
+
+def _tell_organisers(petition: Petition, goal: int) -> None:
+    recipients = petition.organisers.exclude(email="").values_list("pk", "email")
+    for user_id, email in recipients:
+        outbox_enqueue(
+            key=f"milestone:{petition.pk}:{goal}:{user_id}",
+            to=email,
+            subject=_("Goal reached: %(goal)s signatures for “%(title)s”")
+            % {"goal": f"{goal:,}", "title": petition.title},
+            body=render_to_string(
+                "petitions/email/milestone.txt",
+                {
+                    "petition": petition,
+                    "goal": goal,
+                    "petition_url": _absolute(petition.get_absolute_url()),
+                    "site_name": settings.CLARION_SITE_NAME,
+                },
+            ),
+        )

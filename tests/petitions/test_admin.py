@@ -103,6 +103,11 @@ def _petition_form(**overrides) -> dict:
         "translations-INITIAL_FORMS": str(sum(1 for t in translations if "id" in t)),
         "translations-MIN_NUM_FORMS": "0",
         "translations-MAX_NUM_FORMS": "1000",
+        "grow_goal": "on",
+        "responses-TOTAL_FORMS": "0",
+        "responses-INITIAL_FORMS": "0",
+        "responses-MIN_NUM_FORMS": "0",
+        "responses-MAX_NUM_FORMS": "1000",
     }
     for index, demand in enumerate(demands):
         for key, value in demand.items():

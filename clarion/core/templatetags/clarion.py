@@ -62,3 +62,9 @@ def language_name(code: str) -> str:
     if translation.get_language() in _LOWER_CASE_NAMES:
         return name.lower()
     return name
+
+
+@register.filter
+def lines_joined(text: str) -> str:
+    """Lines of text as one phrase: "A", "B" and "C" become "A, B, C"."""
+    return ", ".join(line.strip() for line in (text or "").splitlines() if line.strip())
