@@ -43,6 +43,8 @@ function request()
     return wrk.format("GET", "/healthz")
   end
   sent = sent + 1
+  -- Each signature from its own address (the server trusts one proxy hop).
+  headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", tid, math.floor(sent / 256) % 256, sent % 256)
   local body = string.format(
     "csrfmiddlewaretoken=%s&full_name=Bench+Signer+%d&email=b%s-%d-%d%%40example.org"
       .. "&country=GB&postcode=SW1A+1AA&comment=&show_name=on",

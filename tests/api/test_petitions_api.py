@@ -471,13 +471,14 @@ def test_it_lists_in_a_fixed_number_of_queries(client, make_petition, category, 
     add(9)
     many = _queries_for(client, LIST, params)
     assert many == few
-    assert many <= 8
+    assert many <= 10  # the rate-limit hit, the page, its count and the prefetches
 
 
 def test_it_fetches_one_petition_in_a_fixed_number_of_queries(
     client, petition, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    # The rate-limit hit, the petition, and one prefetch per related list.
+    with django_assert_max_num_queries(10):
         assert client.get(_detail(petition.slug)).status_code == 200
 
 
