@@ -188,9 +188,7 @@ def sign_petition(request: HttpRequest, response: HttpResponse, slug: str, body:
     wait = sign_rate_limited(request, "api")
     if wait:
         response["Retry-After"] = str(wait)
-        return Status(
-            429, {"detail": _("Too many signatures from this address; try again later.")}
-        )
+        return Status(429, {"detail": _("Too many signatures from this address; try again later.")})
     # Drafts are never signable here, whoever sends the request.
     petition = selectors.petition_to_sign(slug)
     if petition is None:
@@ -213,9 +211,7 @@ def sign_petition(request: HttpRequest, response: HttpResponse, slug: str, body:
     return Status(202, {"detail": _("Check your email: we sent a link to confirm the signature.")})
 
 
-@router.get(
-    "/{slug}/countries", response={200: CountryCountsOut, 400: ErrorOut, 404: ErrorOut}
-)
+@router.get("/{slug}/countries", response={200: CountryCountsOut, 400: ErrorOut, 404: ErrorOut})
 def petition_countries(request: HttpRequest, slug: str):
     """Confirmed signatures by the signer's country, most first.
 

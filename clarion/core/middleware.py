@@ -84,6 +84,8 @@ def policy_with(**directives: str) -> str:
     if unknown:
         raise ValueError(f"unknown CSP directives: {sorted(unknown)}")
     return _header({**_POLICY, **changed})
+
+
 _RELAXED = _header({**_POLICY, "style-src": "'self' 'unsafe-inline'"})
 
 

@@ -37,7 +37,7 @@ from clarion.petitions.forms import SignForm
 from clarion.petitions.models import Petition
 from clarion.petitions.services import SignatureError, signature_create
 
-TOKEN_SALT = "clarion.embed-sign"
+TOKEN_SALT = "clarion.embed-sign"  # noqa: S105 - a namespace for the signer, not a secret
 # Long enough to read a petition and fill the form in; a stale form asks to send again.
 TOKEN_HOURS = 6
 

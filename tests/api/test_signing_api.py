@@ -96,7 +96,9 @@ def test_it_needs_no_csrf_token(petition):
 def test_it_limits_signing_per_address_with_retry_after(client, petition, settings):
     settings.CLARION_SIGN_API_PER_HOUR = 2
     for n in range(2):
-        assert _sign(client, petition.slug, {**BODY, "email": f"s{n}@example.org"}).status_code == 202
+        assert (
+            _sign(client, petition.slug, {**BODY, "email": f"s{n}@example.org"}).status_code == 202
+        )
     response = _sign(client, petition.slug, {**BODY, "email": "s3@example.org"})
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 3600
