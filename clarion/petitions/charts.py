@@ -162,7 +162,7 @@ def _countries_svg(rows: list[tuple[str, int]], total: int) -> SafeString:
         '<desc id="chart-countries-desc">{desc}</desc>{bars}</svg>',
         w=WIDTH,
         h=height,
-        title=_("Signatures by country"),
+        title=_("Where the signers live"),
         desc=desc,
         bars=bars,
     )
