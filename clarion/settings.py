@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     # site rather than from a CDN, with no inline script.
     "ninja",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_countries",
     "clarion.core",
     "clarion.delivery",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "clarion.drafting",
     "clarion.letters",
     "clarion.api",
+    "clarion.opendata",
 ]
 
 MIDDLEWARE = [
@@ -410,3 +412,17 @@ CLARION_AUTOPUBLISH = env_bool("CLARION_AUTOPUBLISH", False)
 # The worker: seconds between feed polling and drafting rounds. Mail and signature
 # counts have their own one-second rhythm, whatever this is.
 CLARION_WORKER_TICK = env_int("CLARION_WORKER_TICK", 5, minimum=1)
+
+# Open data and embeds. Signing through the JSON API or the embedded widget needs no
+# cookie (so no CSRF token); instead each IP address may sign this many times an hour
+# through each of them, and gets 429 with Retry-After beyond that.
+CLARION_SIGN_API_PER_HOUR = env_int("CLARION_SIGN_API_PER_HOUR", 60, minimum=1)
+# Which sites may frame the sign widget (/p/<slug>/embed/): a space-separated list of
+# origins for CSP frame-ancestors, or * for any site. Every other page forbids framing.
+CLARION_EMBED_ANCESTORS = env_str("CLARION_EMBED_ANCESTORS", "*")
+if not CLARION_EMBED_ANCESTORS or any(ch in CLARION_EMBED_ANCESTORS for ch in ';,"\n'):
+    # It goes into a header verbatim: a ; would start another CSP directive.
+    raise ImproperlyConfigured(
+        "CLARION_EMBED_ANCESTORS must be * or origins separated by spaces, such as "
+        f"'https://example.org https://news.example.com'; got {CLARION_EMBED_ANCESTORS!r}"
+    )

@@ -25,6 +25,9 @@ urlpatterns = [
     path("dev/outbox/", core_views.outbox, name="outbox"),
     path("dev/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
     path("api/v1/", api.urls),
+    path("api/osdi/v1/", include("clarion.api.osdi_urls")),
+    # Feeds, sitemap, robots.txt, CSV, oEmbed and the sign widget (/p/<slug>/embed/).
+    path("", include("clarion.opendata.urls")),
     # Before the admin's own URLs, so sign-in attempts are counted first.
     path("admin/login/", core_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

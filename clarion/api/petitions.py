@@ -6,15 +6,31 @@ from typing import Literal
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_countries import countries
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from clarion.api.common import CountryCode, Page, PerPage, Text, absolute, page_of
-from clarion.api.schemas import ErrorOut, PetitionOut, PetitionPage, ValidationErrorOut
+from clarion.api.schemas import (
+    AcceptedOut,
+    CountryCountsOut,
+    ErrorOut,
+    PetitionOut,
+    PetitionPage,
+    SignErrorOut,
+    SignIn,
+    ValidationErrorOut,
+)
+from clarion.core import ratelimit
+from clarion.core.http import client_ip
 from clarion.core import locale
 from clarion.petitions import search, selectors
+from clarion.petitions.forms import SignForm
 from clarion.petitions.models import Demand, Petition
+from clarion.petitions.services import SignatureError, hash_ip, signature_create
 
 router = Router(tags=["petitions"])
 
@@ -132,3 +148,105 @@ def get_petition(request: HttpRequest, slug: str):
     if petition is None:
         raise HttpError(404, f"No petition with slug {slug!r}.")
     return petition_to_dict(petition)
+
+
+# --- signing -----------------------------------------------------------------------
+
+SIGN_WINDOW = 60 * 60
+
+
+def sign_rate_limited(request: HttpRequest, scope: str) -> int:
+    """Count one signing attempt from this address; seconds to wait, or 0 if allowed.
+
+    Signing through the API (or the embedded widget) carries no cookie, so CSRF has
+    nothing to protect there; what stops a script from flooding the outbox is this
+    per-address limit, and the emailed confirmation stops it from signing for anyone.
+    """
+    ip_key = hash_ip(client_ip(request) or "unknown")[:40]
+    allowed, wait = ratelimit.hit(
+        f"sign:{scope}:{ip_key}", settings.CLARION_SIGN_API_PER_HOUR, SIGN_WINDOW
+    )
+    return 0 if allowed else wait
+
+
+def sign_form_data(body: SignIn) -> dict[str, str]:
+    """The JSON body as the petition page's form would have posted it."""
+    data = {
+        "full_name": body.full_name,
+        "email": body.email,
+        "country": body.country.upper(),
+        "postcode": body.postcode,
+        "comment": body.comment,
+    }
+    # Checkboxes: present when ticked, absent otherwise, as a browser sends them.
+    if body.show_name:
+        data["show_name"] = "on"
+    if body.wants_updates:
+        data["wants_updates"] = "on"
+    return data
+
+
+@router.post(
+    "/{slug}/signatures",
+    response={
+        202: AcceptedOut,
+        400: SignErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+        429: ErrorOut,
+    },
+)
+def sign_petition(request: HttpRequest, response: HttpResponse, slug: str, body: SignIn):
+    """Sign a petition, as its page's form does: the signer gets an email to confirm.
+
+    The answer is 202 whether or not the address had signed before, so it reveals
+    nothing about who signed. The same checks as the form apply (a field that fails
+    is named in `errors`). No cookie is read, so no CSRF token is needed; each address
+    may try `CLARION_SIGN_API_PER_HOUR` times an hour, then gets 429 with Retry-After.
+    """
+    wait = sign_rate_limited(request, "api")
+    if wait:
+        response["Retry-After"] = str(wait)
+        return Status(429, {"detail": _("Too many signatures from this address; try again later.")})
+    # Drafts are never signable here, whoever sends the request.
+    petition = selectors.petition_to_sign(slug)
+    if petition is None:
+        raise HttpError(404, f"No petition with slug {slug!r}.")
+    form = SignForm(sign_form_data(body))
+    if not form.is_valid():
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        return Status(
+            400, {"detail": _("Please correct the fields named in errors."), "errors": errors}
+        )
+    try:
+        signature_create(
+            petition=petition,
+            data=form.to_input(),
+            ip=client_ip(request),
+            language=get_language() or "en",
+        )
+    except SignatureError as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
+    return Status(202, {"detail": _("Check your email: we sent a link to confirm the signature.")})
+
+
+@router.get("/{slug}/countries", response={200: CountryCountsOut, 400: ErrorOut, 404: ErrorOut})
+def petition_countries(request: HttpRequest, slug: str):
+    """Confirmed signatures by the signer's country, most first.
+
+    Counts of a large petition (1,000 signatures or more) may lag by a few minutes.
+    """
+    version = selectors.petition_page_version(slug)
+    if version is None:
+        raise HttpError(404, f"No petition with slug {slug!r}.")
+    petition_id, count, _updated = version
+    stats = selectors.signature_stats(petition_id, count)
+    return {
+        "petition": slug,
+        "total": sum(n for _code, n in stats.countries),
+        "results": [
+            {"country": code, "name": countries.name(code) or code, "count": n}
+            for code, n in stats.countries
+        ],
+    }

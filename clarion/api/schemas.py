@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 
 class TargetOut(Schema):
@@ -85,3 +86,61 @@ class ValidationErrorOut(Schema):
     """
 
     detail: list[ValidationIssueOut]
+
+
+class SignIn(Schema):
+    """A signature, as the petition page's form takes it (the same checks apply)."""
+
+    full_name: str = Field(..., max_length=120, description="The signer's name.")
+    email: str = Field(
+        ...,
+        max_length=254,
+        description="Only to send the confirmation link. Never shown, never returned.",
+    )
+    country: str = Field(
+        ..., pattern=r"^[A-Za-z]{2}$", description="Two-letter ISO 3166-1 code, e.g. MX."
+    )
+    postcode: str = Field("", max_length=16)
+    comment: str = Field("", max_length=500, description="Public comment; plain text.")
+    show_name: bool = Field(False, description="Show the name and comment publicly.")
+    wants_updates: bool = Field(False, description="Email the signer updates.")
+
+
+class AcceptedOut(Schema):
+    detail: str
+
+
+class SignErrorOut(Schema):
+    """A refused signature: ``errors`` names each field that failed, as the form does."""
+
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class CountryCountOut(Schema):
+    country: str
+    name: str
+    count: int
+
+
+class CountryCountsOut(Schema):
+    petition: str
+    total: int
+    results: list[CountryCountOut]
+
+
+class CategoryCountOut(Schema):
+    slug: str
+    name: str
+    description: str
+    url: str
+    petition_count: int
+
+
+class CategoryPage(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+    results: list[CategoryCountOut]

@@ -52,7 +52,7 @@ class RejectInvalidEncoding:
 
 
 # Scripts only from this site, never inline; nothing may frame the site (the embed
-# widget, when it comes, relaxes frame-ancestors for itself only).
+# widget relaxes frame-ancestors for itself only: see ``policy_with``).
 _POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -74,6 +74,18 @@ def _header(policy: dict[str, str]) -> str:
 
 
 _STRICT = _header(_POLICY)
+
+
+def policy_with(**directives: str) -> str:
+    """The site's policy with some directives changed, for a view that needs it
+    (``frame_ancestors="*"``). The middleware leaves a policy a view set alone."""
+    changed = {name.replace("_", "-"): value for name, value in directives.items()}
+    unknown = set(changed) - set(_POLICY)
+    if unknown:
+        raise ValueError(f"unknown CSP directives: {sorted(unknown)}")
+    return _header({**_POLICY, **changed})
+
+
 _RELAXED = _header({**_POLICY, "style-src": "'self' 'unsafe-inline'"})
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clarion.petitions.models import Category, Demand, Petition, Signature, Target, Update
@@ -181,3 +184,65 @@ def signer_signatures(email_key: str) -> list[Signature]:
         .prefetch_related("petition__translations")
         .order_by("-created_at")
     )
+
+
+# --- signatures over time and by country (charts, API) -------------------------------
+
+# Seconds the aggregates of a large petition are reused. Both are a scan of the
+# petition's confirmed signatures; on a popular petition the count (and so the cached
+# page) changes every second, and recomputing them each time would cost more than the
+# rest of the page. A small petition's figures are keyed by its count instead, exact.
+STATS_CACHE_SECONDS = 300
+STATS_EXACT_BELOW = 1000
+
+
+@dataclass(frozen=True)
+class SignatureStats:
+    """Confirmed, counted signatures of one petition, per day and per country."""
+
+    # (day, signatures confirmed that day), oldest first; days without any are absent.
+    days: list[tuple[date, int]]
+    # (ISO code, signatures), most first, then by code.
+    countries: list[tuple[str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _day, n in self.days)
+
+
+def _counted(petition_id: int) -> QuerySet[Signature]:
+    # Counted: confirmed and already folded in, so the figures never run ahead of the
+    # count the page shows.
+    return Signature.objects.filter(
+        petition_id=petition_id, confirmed_at__isnull=False, count_pending=False
+    ).order_by()
+
+
+def _compute_stats(petition_id: int) -> SignatureStats:
+    per_day = (
+        _counted(petition_id)
+        .annotate(day=TruncDate("confirmed_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    per_country = (
+        _counted(petition_id).values("country").annotate(n=Count("id")).order_by("-n", "country")
+    )
+    return SignatureStats(
+        days=[(row["day"], row["n"]) for row in per_day],
+        countries=[(str(row["country"]), row["n"]) for row in per_country],
+    )
+
+
+def signature_stats(petition_id: int, count: int) -> SignatureStats:
+    """Two aggregate queries, cached (see STATS_CACHE_SECONDS); ``count`` is the
+    petition's stored signature count."""
+    # The day boundaries follow TIME_ZONE, which is part of what the figures mean.
+    variant = count if count < STATS_EXACT_BELOW else "large"
+    key = f"petition-stats:{petition_id}:{variant}:{timezone.get_current_timezone_name()}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = _compute_stats(petition_id)
+        cache.set(key, stats, STATS_CACHE_SECONDS)
+    return stats

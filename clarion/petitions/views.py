@@ -22,7 +22,7 @@ from clarion.core.http import client_ip
 from clarion.letters.services import signon_export as letter_signon_export
 from clarion.letters.services import signons_of as letter_signons_of
 from clarion.letters.views import country_extras
-from clarion.petitions import search, selectors
+from clarion.petitions import charts, search, selectors
 from clarion.petitions.forms import MyDataForm, SearchForm, SignForm
 from clarion.petitions.models import Category, Petition
 from clarion.petitions.services import (
@@ -75,6 +75,8 @@ def _render_petition(
         "form": form,
         "signatures": selectors.public_signatures(petition),
         "share_url": request.build_absolute_uri(petition.get_absolute_url()),
+        # Rendered into the cached page; the figures themselves are cached too.
+        "charts": charts.for_petition(petition),
     }
     if csrf_token is not None:
         # Overrides the context processor's token (see _cached_petition_page).

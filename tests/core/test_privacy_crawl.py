@@ -52,7 +52,8 @@ def _json_links(data: object) -> list[str]:
     found: list[str] = []
     if isinstance(data, dict):
         for key, value in data.items():
-            if key in ("url", "next", "previous") and isinstance(value, str):
+            # "href" and "browser_url": the OSDI API's HAL links.
+            if key in ("url", "next", "previous", "href", "browser_url") and isinstance(value, str):
                 found.append(value)
             else:
                 found.extend(_json_links(value))
@@ -103,6 +104,15 @@ def test_no_signer_email_appears_anywhere_public(client, populated):
     start += ["/letters/", "/regions/", "/api/v1/letters?per_page=100"]
     start += [f"/api/v1/letters/{slug}" for slug in Letter.objects.values_list("slug", flat=True)]
     start += [p.get_absolute_url() for p in Petition.objects.all()]
+    # Open data: feeds, the CSV, the sitemap, OSDI, counts by country, the sign widget.
+    start += ["/feeds/petitions.atom", "/feeds/stories.atom", "/data/petitions.csv"]
+    start += ["/sitemap.xml", "/robots.txt", "/api/osdi/v1/", "/api/v1/categories"]
+    # The petition the tempting signatures are on, and a few of the demo's.
+    public = Petition.objects.filter(status__in=["published", "closed"]).order_by("-pk")
+    for p in [populated, *public[:4]]:
+        start += [f"/api/v1/petitions/{p.slug}/countries", f"/p/{p.slug}/embed/"]
+        start += [f"/api/osdi/v1/petitions/{p.pk}/signatures?per_page=100"]
+        start += [f"/oembed?url=http://testserver{p.get_absolute_url()}"]
     queue, seen, leaks = deque(start), set(start), []
     while queue and len(seen) <= MAX_PAGES:
         path = queue.popleft()
@@ -112,9 +122,19 @@ def test_no_signer_email_appears_anywhere_public(client, populated):
             body = ""
         else:
             assert response.status_code < 500, path
-            body = response.content.decode("utf-8", "replace")
-            if response["Content-Type"].startswith("application/json"):
+            raw = (
+                b"".join(response.streaming_content)  # the CSV
+                if response.streaming
+                else response.content
+            )
+            body = raw.decode("utf-8", "replace")
+            content_type = response["Content-Type"]
+            if content_type.startswith(("application/json", "application/hal+json")):
                 links = _json_links(json.loads(body))
+            elif content_type.startswith(("application/xml", "application/atom+xml")):
+                # Sitemaps name pages in <loc>; feeds link them with href.
+                links = re.findall(r"<loc>([^<]+)</loc>|href=\"([^\"]+)\"", body)
+                links = [loc or href for loc, href in links]
             else:
                 parser = _Links()
                 parser.feed(body)
@@ -129,3 +149,5 @@ def test_no_signer_email_appears_anywhere_public(client, populated):
     assert len(seen) > 60, "the crawl should reach the whole demo site"
     assert "/letters/protect-community-water-monitors/" in seen
     assert leaks == []
+    # The crawl did read the open-data answers, and what they link to.
+    assert {"/data/petitions.csv", "/sitemap-petitions.xml", "/feeds/stories.atom"} <= seen

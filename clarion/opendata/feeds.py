@@ -1,0 +1,162 @@
+"""Atom feeds of new petitions (all, per category, per country) and of news stories.
+
+Every link and id is absolute on CLARION_BASE_URL, so a feed reads the same whichever
+host name it was fetched under. Entries carry an id (the item's permanent address),
+an updated time and the site as author, as Atom requires.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from clarion.api.common import absolute
+from clarion.news.models import Story
+from clarion.petitions import selectors
+from clarion.petitions.models import Category, Petition
+
+FEED_ITEMS = 50
+
+
+class _AtomFeed(Feed):
+    feed_type = Atom1Feed
+
+    def author_name(self) -> str:
+        return settings.CLARION_SITE_NAME
+
+    def author_link(self) -> str:
+        return absolute("/")
+
+
+class PetitionFeed(_AtomFeed):
+    """Newly published petitions, newest first."""
+
+    def title(self, obj=None) -> str:
+        return _("%(site)s: new petitions") % {"site": settings.CLARION_SITE_NAME}
+
+    def subtitle(self, obj=None) -> str:
+        return _("Petitions that answer the news, as they are published.")
+
+    def link(self, obj=None) -> str:
+        return absolute(reverse("petitions:home"))
+
+    def feed_url(self, obj=None) -> str:
+        return absolute(reverse("opendata:feed", args=["petitions"]))
+
+    def _published(self) -> QuerySet[Petition]:
+        return selectors.with_card_data(
+            selectors.public_petitions().filter(status=Petition.Status.PUBLISHED)
+        ).order_by("-published_at", "-id")
+
+    def items(self, obj=None):
+        return self._published()[:FEED_ITEMS]
+
+    def item_title(self, item: Petition) -> str:
+        return item.title
+
+    def item_description(self, item: Petition) -> str:
+        return item.goal
+
+    def item_link(self, item: Petition) -> str:
+        return absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item: Petition):
+        return item.published_at
+
+    def item_updateddate(self, item: Petition):
+        return max(item.updated_at, item.published_at)
+
+    def item_categories(self, item: Petition) -> list[str]:
+        return [c.name for c in item.categories.all()]
+
+
+class CategoryPetitionFeed(PetitionFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Category:
+        category = Category.objects.filter(slug=slug).first()
+        if category is None:
+            raise Http404(_("There is no category with that name."))
+        return category
+
+    def title(self, obj: Category) -> str:
+        return _("%(site)s: new petitions in %(category)s") % {
+            "site": settings.CLARION_SITE_NAME,
+            "category": obj.name,
+        }
+
+    def link(self, obj: Category) -> str:
+        return absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj: Category) -> str:
+        return absolute(reverse("opendata:category_feed", args=[obj.slug]))
+
+    def items(self, obj: Category):
+        return self._published().filter(categories=obj)[:FEED_ITEMS]
+
+
+class CountryPetitionFeed(PetitionFeed):
+    def get_object(self, request: HttpRequest, code: str) -> str:
+        code = code.upper()
+        if len(code) != 2 or code not in countries:
+            raise Http404(_("There is no country with that code."))
+        return code
+
+    def title(self, obj: str) -> str:
+        return _("%(site)s: new petitions about %(country)s") % {
+            "site": settings.CLARION_SITE_NAME,
+            "country": countries.name(obj),
+        }
+
+    def link(self, obj: str) -> str:
+        return absolute(reverse("petitions:country", args=[obj]))
+
+    def feed_url(self, obj: str) -> str:
+        return absolute(reverse("opendata:country_feed", args=[obj]))
+
+    def items(self, obj: str):
+        # Stored as "GB,FR": two letters never match across two codes.
+        return self._published().filter(countries__contains=obj)[:FEED_ITEMS]
+
+
+class StoryFeed(_AtomFeed):
+    """The stories the news desk follows, most recently covered first."""
+
+    title = gettext_lazy("News stories")
+    subtitle = gettext_lazy("Events the news desk follows, with every outlet's coverage.")
+
+    def link(self) -> str:
+        return absolute(reverse("news:index"))
+
+    def feed_url(self) -> str:
+        return absolute(reverse("opendata:feed", args=["stories"]))
+
+    def items(self):
+        return (
+            Story.objects.prefetch_related("categories")
+            .filter(article_count__gt=0)
+            .order_by("-last_published_at", "-id")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item: Story) -> str:
+        return item.title
+
+    def item_description(self, item: Story) -> str:
+        return _("Covered by %(n)d outlet(s).") % {"n": item.outlet_count}
+
+    def item_link(self, item: Story) -> str:
+        return absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item: Story):
+        return item.first_published_at
+
+    def item_updateddate(self, item: Story):
+        return item.last_published_at
+
+    def item_categories(self, item: Story) -> list[str]:
+        return [c.name for c in item.categories.all()]

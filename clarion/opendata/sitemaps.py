@@ -1,0 +1,96 @@
+"""Sitemap sections for /sitemap.xml (django.contrib.sitemaps), on CLARION_BASE_URL."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from clarion.news.models import Article, Story
+from clarion.petitions import selectors
+from clarion.petitions.models import Category, Petition
+
+
+class SiteSitemap(Sitemap):
+    """Addresses on the site's public base URL, whatever host the request came to."""
+
+    limit = 10_000
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.CLARION_BASE_URL).netloc
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.CLARION_BASE_URL).scheme
+
+
+class PageSitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self) -> list[str]:
+        return [
+            "petitions:home",
+            "petitions:category_index",
+            "petitions:country_index",
+            "news:index",
+            "about",
+            "privacy",
+        ]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class PetitionSitemap(SiteSitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return (
+            selectors.public_petitions()
+            .only("slug", "updated_at", "status")
+            .order_by("-published_at", "-id")
+        )
+
+    def lastmod(self, item: Petition):
+        return item.updated_at
+
+    def priority(self, item: Petition) -> float:
+        return 0.8 if item.status == Petition.Status.PUBLISHED else 0.5
+
+
+class CategorySitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Category.objects.only("slug").order_by("name")
+
+
+class CountrySitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self) -> list[str]:
+        return [code for code, _n in selectors.countries_with_counts()]
+
+    def location(self, item: str) -> str:
+        return reverse("petitions:country", args=[item])
+
+
+class StorySitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Story.objects.only("pk", "last_published_at").order_by("-last_published_at", "-id")
+
+    def lastmod(self, item: Story):
+        return item.last_published_at
+
+
+class ArticleSitemap(SiteSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Article.objects.only("pk", "headline", "fetched_at").order_by("-published_at", "-id")
+
+    def lastmod(self, item: Article):
+        return item.fetched_at

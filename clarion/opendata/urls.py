@@ -1,0 +1,18 @@
+from django.urls import path
+
+from clarion.opendata import embed, feeds, views
+
+app_name = "opendata"
+
+urlpatterns = [
+    path("feeds/categories/<slug:slug>.atom", feeds.CategoryPetitionFeed(), name="category_feed"),
+    path("feeds/countries/<str:code>.atom", feeds.CountryPetitionFeed(), name="country_feed"),
+    # Feeds registered by name (petitions, stories; letters later): see registry.py.
+    path("feeds/<slug:name>.atom", views.feed, name="feed"),
+    path("data/petitions.csv", views.petitions_csv, name="petitions_csv"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("oembed", views.oembed, name="oembed"),
+    path("p/<slug:slug>/embed/", embed.embed, name="embed"),
+]

@@ -1,0 +1,56 @@
+"""sitemap.xml (an index of sections) and robots.txt."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from clarion.opendata import registry
+from clarion.petitions.models import Petition
+from tests.news.factories import ingest, item
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _locs(client, path: str) -> list[str]:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    root = ET.fromstring(response.content)  # noqa: S314 - our own answer
+    return [loc.text for loc in root.iter(f"{SM}loc")]
+
+
+def test_it_lists_every_public_page_on_the_public_address(
+    client, settings, make_petition, category
+):
+    settings.CLARION_BASE_URL = "https://petitions.example.org"
+    public = make_petition(categories=[category], countries=["MX"])
+    draft = make_petition(status=Petition.Status.DRAFT, published_at=None)
+    ingest(item("Harbour dredging halted after silt report", "Portsmouth halted dredging."))
+    sections = _locs(client, "/sitemap.xml")
+    assert len(sections) == len(registry.sitemaps())
+    urls: list[str] = []
+    for section in sections:
+        urls += _locs(client, section.removeprefix("http://testserver"))
+    base = "https://petitions.example.org"
+    assert f"{base}/p/{public.slug}/" in urls
+    assert f"{base}/p/{draft.slug}/" not in urls
+    assert f"{base}/categories/climate/" in urls
+    assert f"{base}/countries/MX/" in urls
+    assert f"{base}/" in urls
+    assert any(u.startswith(f"{base}/news/stories/") for u in urls)
+    assert any(u.startswith(f"{base}/news/articles/") for u in urls)
+    assert all(u.startswith(base) for u in urls)
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_private_pages_out(client, settings):
+    settings.CLARION_BASE_URL = "https://petitions.example.org"
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: https://petitions.example.org/sitemap.xml" in lines
+    for private in ("/admin/", "/my-data/", "/confirm/", "/api/v1/docs", "/p/*/embed/"):
+        assert f"Disallow: {private}" in lines
+    assert "Disallow: /" not in lines
