@@ -24,9 +24,8 @@ from clarion.api.schemas import (
     SignIn,
     ValidationErrorOut,
 )
-from clarion.core import ratelimit
+from clarion.core import locale, ratelimit
 from clarion.core.http import client_ip
-from clarion.core import locale
 from clarion.petitions import search, selectors
 from clarion.petitions.forms import SignForm
 from clarion.petitions.models import Demand, Petition

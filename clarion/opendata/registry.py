@@ -3,13 +3,7 @@
 Each app registers its Atom feeds (served at ``/feeds/<name>.atom``) and its sitemap
 sections (listed in ``/sitemap.xml``) from its AppConfig.ready(), so this app needs no
 knowledge of the others. Petitions and stories are registered in
-``clarion.opendata.apps``.
-
-TODO(letters): the letters app registers its own, in its AppConfig.ready():
-
-    from clarion.opendata import registry
-    registry.register_feed("letters", LetterFeed())       # /feeds/letters.atom
-    registry.register_sitemap("letters", LetterSitemap)   # in /sitemap.xml
+``clarion.opendata.apps``, letters in ``clarion.letters.apps`` (clarion/letters/feeds.py).
 """
 
 from __future__ import annotations

@@ -103,7 +103,8 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs) -> None:
         attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "alternate":
+        # hreflang alternates (the page in other languages) carry no type.
+        if tag == "link" and attrs.get("rel") == "alternate" and "type" in attrs:
             self.alternates[attrs["type"]] = attrs["href"]
 
 
