@@ -66,6 +66,14 @@ class ThrottledAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for path in schema.get("paths", {}).values():
             for operation in path.values():
-                if isinstance(operation, dict) and "responses" in operation:
-                    operation["responses"].setdefault(429, TOO_MANY)
+                if not (isinstance(operation, dict) and "responses" in operation):
+                    continue
+                responses = operation["responses"]
+                declared = responses.get(429) or responses.get("429")
+                if declared is None:
+                    responses[429] = TOO_MANY
+                else:
+                    # An operation with a limit of its own (signing) describes it; the
+                    # header that says how long to wait is the same.
+                    declared.setdefault("headers", TOO_MANY["headers"])
         return schema
