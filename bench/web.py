@@ -45,7 +45,7 @@ VAR = ROOT / "var" / "bench"
 SECRET = "bench-only-secret-" + "x" * 40
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/clarion_bench"
 # Bump when the generated data changes shape, so cached files are rebuilt.
-DATA_VERSION = 1
+DATA_VERSION = 2
 
 # Words petitions are made of. The topical ones are frequent (a search for them matches
 # thousands of petitions), the made-up ones rare: queries cover both ends.
@@ -222,9 +222,9 @@ def _generate(petitions: int, signatures: int) -> None:
         columns = (
             "petition_id, full_name, email, email_normalised, country, postcode, comment, "
             "show_name, wants_updates, language, ip_hash, created_at, confirmed_at, "
-            "token_hash, token_expires_at, count_pending"
+            "token_hash, token_expires_at, count_pending, held, review, hold_reason, hold_detail"
         )
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 16)})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 20)})"  # noqa: S608
         expires = now + timedelta(days=3)
 
         def rows():
@@ -238,6 +238,7 @@ def _generate(petitions: int, signatures: int) -> None:
                         pid, f"Signer {n}", email, email, "GB", "", "Count me in." if k % 5 else "",
                         k % 3 == 0, False, "en", "", when, when, f"{n:064x}", expires,
                         False,  # already counted: the petitions' counts are set above
+                        False, "clear", "", "",  # not held by the abuse controls
                     )  # fmt: skip
 
         with connection.cursor() as cursor:

@@ -5,13 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from clarion.petitions.models import Category, Demand, Petition, Signature, Target, Update
+from clarion.petitions.models import (
+    Category,
+    Demand,
+    Petition,
+    PetitionTranslation,
+    Signature,
+    Target,
+    Update,
+)
 
 PUBLIC_STATUSES = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 
@@ -112,25 +122,50 @@ def petition_to_sign(slug: str, *, include_drafts: bool = False) -> Petition | N
     """The petition alone, for taking a signature: only what signing reads.
 
     Every sign request starts here, so it is one indexed lookup in plain SQL (see
-    ``petition_page_version``) returning a partial Petition (id, slug, title, status).
-    A petition past its closing time comes back closed, whether or not the worker has
-    closed it yet.
+    ``petition_page_version``) returning a partial Petition: id, slug, title, status,
+    language, and its words in the active language (``shown``, for the confirmation
+    email), from the translation into that language when there is one. A petition past
+    its closing time comes back closed, whether or not the worker has closed it yet.
     """
     table = connection.ops.quote_name(Petition._meta.db_table)
+    translations = connection.ops.quote_name(PetitionTranslation._meta.db_table)
+    language = get_language() or settings.LANGUAGE_CODE
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, title, status, closes_at IS NOT NULL AND closes_at <= %s "  # noqa: S608
-            f"FROM {table} WHERE slug = %s",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), slug],
+            f"SELECT p.id, p.title, p.status, "  # noqa: S608
+            f"p.closes_at IS NOT NULL AND p.closes_at <= %s, p.language, p.goal, p.narrative, "
+            f"t.id, t.title, t.goal, t.narrative, t.demands "
+            f"FROM {table} p LEFT JOIN {translations} t "
+            f"ON t.petition_id = p.id AND t.language = %s AND p.language <> %s "
+            f"WHERE p.slug = %s",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), language, language, slug],
         )
         row = cursor.fetchone()
     if row is None or not (include_drafts or row[2] in PUBLIC_STATUSES):
         return None
-    status = Petition.Status.CLOSED if row[3] and row[2] == Petition.Status.PUBLISHED else row[2]
-    loaded = {"id": row[0], "slug": slug, "title": row[1], "status": status, "closes_at": None}
+    pk, title, status, past_closing, own_language, goal, narrative = row[:7]
+    if past_closing and status == Petition.Status.PUBLISHED:
+        status = Petition.Status.CLOSED
+    loaded = {
+        "id": pk,
+        "slug": slug,
+        "title": title,
+        "status": status,
+        "closes_at": None,
+        "language": own_language,
+        "goal": goal,
+        "narrative": narrative,
+    }
     # from_db wants the values in the model's field order.
     fields = [f.attname for f in Petition._meta.concrete_fields if f.attname in loaded]
-    return Petition.from_db(None, fields, [loaded[name] for name in fields])
+    petition = Petition.from_db(None, fields, [loaded[name] for name in fields])
+    if row[7] is not None:
+        translation = PetitionTranslation(
+            id=row[7], petition=petition, language=language, title=row[8], goal=row[9],
+            narrative=row[10], demands=row[11],
+        )  # fmt: skip
+        petition.__dict__["shown"] = translation.text()  # what Petition.shown would find
+    return petition
 
 
 def public_signatures(petition: Petition, limit: int = 10) -> list[Signature]:

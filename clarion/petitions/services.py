@@ -73,12 +73,8 @@ def _absolute(path: str) -> str:
     return f"{settings.CLARION_BASE_URL}{path}"
 
 
-def _queue_mail(signature: Signature, *, key: str, subject: str, template: str, **extra) -> None:
-    """Queue an email to the signer about their signature.
-
-    Only the outbox row is written, in the caller's transaction: the worker sends it
-    within a second or so, and a slow or absent mail server never slows signing.
-    """
+def _mail(signature: Signature, *, subject: str, template: str, **extra) -> tuple[str, str]:
+    """The (subject, body) of an email to the signer about their signature."""
     petition = signature.petition
     context = {
         "signature": signature,
@@ -87,18 +83,22 @@ def _queue_mail(signature: Signature, *, key: str, subject: str, template: str, 
         "site_name": settings.CLARION_SITE_NAME,
         **extra,
     }
-    outbox_enqueue(
-        key=key,
-        to=signature.email,
-        subject=subject % {"title": petition.shown.title},
-        body=render_to_string(template, context),
-    )
+    return subject % {"title": petition.shown.title}, render_to_string(template, context)
 
 
-def _send_confirmation(signature: Signature, token: str) -> None:
-    _queue_mail(
+def _queue_mail(signature: Signature, *, key: str, mail: tuple[str, str]) -> None:
+    """Queue an email to the signer about their signature.
+
+    Only the outbox row is written, in the caller's transaction: the worker sends it
+    within a second or so, and a slow or absent mail server never slows signing.
+    """
+    subject, body = mail
+    outbox_enqueue(key=key, to=signature.email, subject=subject, body=body)
+
+
+def _confirmation_mail(signature: Signature, token: str) -> tuple[str, str]:
+    return _mail(
         signature,
-        key=f"confirm:{signature.pk}:{signature.token_hash[:16]}",
         subject=_("Please confirm your signature: %(title)s"),
         template="petitions/email/confirm.txt",
         confirm_url=_absolute(reverse("petitions:confirm", args=[token])),
@@ -106,15 +106,19 @@ def _send_confirmation(signature: Signature, token: str) -> None:
     )
 
 
+def _send_confirmation(signature: Signature, mail: tuple[str, str]) -> None:
+    _queue_mail(signature, key=f"confirm:{signature.pk}:{signature.token_hash[:16]}", mail=mail)
+
+
 def _send_already_signed(signature: Signature) -> None:
     # One notice per signature per hour, however often the form is sent again.
     hour = timezone.now().strftime("%Y%m%d%H")
-    _queue_mail(
+    mail = _mail(
         signature,
-        key=f"already-signed:{signature.pk}:{hour}",
         subject=_("You have already signed: %(title)s"),
         template="petitions/email/already_signed.txt",
     )
+    _queue_mail(signature, key=f"already-signed:{signature.pk}:{hour}", mail=mail)
 
 
 @dataclass(frozen=True)
@@ -144,30 +148,6 @@ def signature_create(
         raise SignatureError(_("This petition is closed and no longer takes signatures."))
     email_key = normalise_email(data.email)
 
-    def assess() -> abuse.Verdict:
-        # Held or clear; the signer is told the same either way (see petitions.abuse).
-        return abuse.assess(petition=petition, email_key=email_key, ip=ip, honeypot=data.honeypot)
-
-    if connection.vendor != "sqlite":
-        # Before the transaction, so a rate-limit row that one busy source keeps hot is
-        # locked for its own statement only, not for the whole signing.
-        verdict = assess()
-        with transaction.atomic():
-            return _signature_store(petition, data, email_key, ip, language, verdict)
-    # SQLite has one writer at a time whatever the rows: the rate-limit hit and the
-    # signature in one transaction take one turn in the write queue instead of two.
-    with transaction.atomic():
-        return _signature_store(petition, data, email_key, ip, language, assess())
-
-
-def _signature_store(
-    petition: Petition,
-    data: SignatureInput,
-    email_key: str,
-    ip: str | None,
-    language: str,
-    verdict: abuse.Verdict,
-) -> Signature:
     token, token_hash, expires = _new_token()
     signature = Signature(
         petition=petition,
@@ -183,21 +163,46 @@ def _signature_store(
         ip_hash=hash_ip(ip),
         token_hash=token_hash,
         token_expires_at=expires,
-        **verdict.signature_fields(),
     )
+    # Written before the transaction: on SQLite the write lock is held only for the
+    # statements, not while a template renders (the holder may wait for the GIL).
+    mail = _confirmation_mail(signature, token)
+
+    def assess() -> abuse.Verdict:
+        # Held or clear; the signer is told the same either way (see petitions.abuse).
+        return abuse.assess(petition=petition, email_key=email_key, ip=ip, honeypot=data.honeypot)
+
+    if connection.vendor != "sqlite":
+        # Before the transaction, so a rate-limit row that one busy source keeps hot is
+        # locked for its own statement only, not for the whole signing.
+        verdict = assess()
+        with transaction.atomic():
+            return _signature_store(signature, verdict, mail)
+    # SQLite has one writer at a time whatever the rows: the rate-limit hit and the
+    # signature in one transaction take one turn in the write queue instead of two.
+    with transaction.atomic():
+        return _signature_store(signature, assess(), mail)
+
+
+def _signature_store(
+    signature: Signature, verdict: abuse.Verdict, mail: tuple[str, str]
+) -> Signature:
+    for field, value in verdict.signature_fields().items():
+        setattr(signature, field, value)
     # One statement either writes the signature or finds this address already signed.
     if not insert_or_skip(signature, conflict=("petition", "email_normalised")):
+        fresh_hash, expires = signature.token_hash, signature.token_expires_at
         signature = Signature.objects.select_related("petition").get(
-            petition=petition, email_normalised=email_key
+            petition=signature.petition_id, email_normalised=signature.email_normalised
         )
         if signature.is_confirmed:
             _send_already_signed(signature)
             return signature
         # Still pending: a new link replaces the old one (it may have expired or been lost).
-        signature.token_hash = token_hash
+        signature.token_hash = fresh_hash
         signature.token_expires_at = expires
         signature.save(update_fields=["token_hash", "token_expires_at"])
-    _send_confirmation(signature, token)
+    _send_confirmation(signature, mail)
     return signature
 
 
