@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from clarion.letters.models import IndividualSignature, OrganisationSignature
 from clarion.letters.services import IndividualInput, OrganisationInput, normalise_org_name
-from clarion.petitions.forms import _clean_text, _CountryField
+from clarion.petitions.forms import _clean_text, _country_choices, _CountryField
 from clarion.petitions.services import normalise_email
 
 
@@ -49,7 +48,7 @@ class OrganisationSignOnForm(_EmailMixin, forms.Form):
     )
     country = _CountryField(
         label=_("Country"),
-        choices=[("", _("Choose a country")), *countries],
+        choices=_country_choices,
         required=False,
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
@@ -125,7 +124,7 @@ class IndividualSignOnForm(_EmailMixin, forms.Form):
     )
     country = _CountryField(
         label=_("Country"),
-        choices=[("", _("Choose your country")), *countries],
+        choices=_country_choices,
         required=False,
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
