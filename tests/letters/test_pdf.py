@@ -78,3 +78,24 @@ def test_the_petition_pdf_names_only_signers_who_agreed(client, petition, sign):
     assert "Shown Signer" in text
     assert "Hidden Signer" not in text
     assert "@example.org" not in text
+
+
+def test_the_petition_pdf_has_the_page_s_text_in_the_reader_s_language(client, petition):
+    from clarion.petitions.models import PetitionTranslation
+
+    PetitionTranslation.objects.create(
+        petition=petition,
+        language="es",
+        title="Limpien el Támesis",
+        goal="Pedimos al Ministerio del Agua que detenga los vertidos.",
+        narrative="El río está **contaminado**.",
+        demands="Financiar el plan.\nPublicar los datos.",
+    )
+
+    english = _text(client.get(f"/p/{petition.slug}.pdf"))
+    spanish = _text(client.get(f"/es/p/{petition.slug}.pdf"))
+
+    assert "Clean the Thames" in english and "Fund the plan." in english
+    assert "Limpien el Támesis" in spanish
+    assert "Financiar el plan." in spanish and "contaminado" in spanish
+    assert "Fund the plan." not in spanish
