@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clarion.core import ratelimit
+from clarion.core.tokens import absolute, new_token, token_hash
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue
 from clarion.letters.models import (
@@ -63,23 +62,6 @@ def normalise_org_name(name: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", bare).replace("_", " ").split())[:200]
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token() -> tuple[str, str, object]:
-    token = secrets.token_urlsafe(32)
-    return (
-        token,
-        _token_hash(token),
-        timezone.now() + timedelta(hours=settings.CLARION_CONFIRM_HOURS),
-    )
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.CLARION_BASE_URL}{path}"
-
-
 def signon_rate_limit(ip: str | None) -> tuple[bool, int]:
     """Count one sign-on attempt from this address: (allowed, seconds to wait)."""
     source = hash_ip(ip)[:40] or "unknown"
@@ -110,8 +92,8 @@ def _send_confirmation(signon: OrganisationSignature | IndividualSignature, toke
                 "letter": letter,
                 "signer": _signer_name(signon),
                 "is_organisation": _kind(signon) == ORGANISATION,
-                "confirm_url": _absolute(reverse("letters:confirm", args=[_kind(signon), token])),
-                "letter_url": _absolute(letter.get_absolute_url()),
+                "confirm_url": absolute(reverse("letters:confirm", args=[_kind(signon), token])),
+                "letter_url": absolute(letter.get_absolute_url()),
                 "hours": settings.CLARION_CONFIRM_HOURS,
                 "site_name": settings.CLARION_SITE_NAME,
             },
@@ -131,7 +113,7 @@ def _send_already_signed(signon: OrganisationSignature | IndividualSignature) ->
             {
                 "letter": letter,
                 "signer": _signer_name(signon),
-                "letter_url": _absolute(letter.get_absolute_url()),
+                "letter_url": absolute(letter.get_absolute_url()),
                 "site_name": settings.CLARION_SITE_NAME,
             },
         ),
@@ -170,8 +152,8 @@ def _resend_or_note(signon: OrganisationSignature | IndividualSignature) -> None
     if signon.is_confirmed:
         _send_already_signed(signon)
         return
-    token, token_hash, expires = _new_token()
-    signon.token_hash, signon.token_expires_at = token_hash, expires
+    token, hashed, expires = new_token()
+    signon.token_hash, signon.token_expires_at = hashed, expires
     signon.save(update_fields=["token_hash", "token_expires_at"])
     _send_confirmation(signon, token)
 
@@ -191,7 +173,7 @@ def organisation_signon(
     if not name_key:
         raise SignOnError(_("Enter the organisation's name."))
     email_key = normalise_email(data.email)
-    token, token_hash, expires = _new_token()
+    token, hashed, expires = new_token()
     try:
         with transaction.atomic():
             signon = OrganisationSignature.objects.create(
@@ -207,7 +189,7 @@ def organisation_signon(
                 email_normalised=email_key,
                 language=language,
                 ip_hash=hash_ip(ip),
-                token_hash=token_hash,
+                token_hash=hashed,
                 token_expires_at=expires,
             )
     except IntegrityError:
@@ -241,7 +223,7 @@ def individual_signon(
     if not letter.individuals_may_sign:
         raise SignOnError(_("This letter is signed by organisations only."))
     email_key = normalise_email(data.email)
-    token, token_hash, expires = _new_token()
+    token, hashed, expires = new_token()
     try:
         with transaction.atomic():
             signon = IndividualSignature.objects.create(
@@ -253,7 +235,7 @@ def individual_signon(
                 email_normalised=email_key,
                 language=language,
                 ip_hash=hash_ip(ip),
-                token_hash=token_hash,
+                token_hash=hashed,
                 token_expires_at=expires,
             )
     except IntegrityError:
@@ -290,7 +272,7 @@ def signon_for_token(kind: str, token: str) -> ConfirmResult:
     model = _MODELS.get(kind)
     if model is None or not token or len(token) > 100:
         return ConfirmResult(ConfirmState.INVALID)
-    signon = model.objects.select_related("letter").filter(token_hash=_token_hash(token)).first()
+    signon = model.objects.select_related("letter").filter(token_hash=token_hash(token)).first()
     if signon is None:
         return ConfirmResult(ConfirmState.INVALID)
     if signon.is_confirmed:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from clarion.core.db import insert_or_skip
 from clarion.core.tasks import enqueue
+from clarion.core.tokens import absolute, new_token, token_hash
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue
 from clarion.petitions import abuse, search
@@ -59,27 +59,13 @@ def hash_ip(ip: str | None) -> str:
     return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token() -> tuple[str, str, object]:
-    token = secrets.token_urlsafe(32)
-    expires = timezone.now() + timedelta(hours=settings.CLARION_CONFIRM_HOURS)
-    return token, _token_hash(token), expires
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.CLARION_BASE_URL}{path}"
-
-
 def _mail(signature: Signature, *, subject: str, template: str, **extra) -> tuple[str, str]:
     """The (subject, body) of an email to the signer about their signature."""
     petition = signature.petition
     context = {
         "signature": signature,
         "petition": petition,
-        "petition_url": _absolute(petition.get_absolute_url()),
+        "petition_url": absolute(petition.get_absolute_url()),
         "site_name": settings.CLARION_SITE_NAME,
         **extra,
     }
@@ -101,7 +87,7 @@ def _confirmation_mail(signature: Signature, token: str) -> tuple[str, str]:
         signature,
         subject=_("Please confirm your signature: %(title)s"),
         template="petitions/email/confirm.txt",
-        confirm_url=_absolute(reverse("petitions:confirm", args=[token])),
+        confirm_url=absolute(reverse("petitions:confirm", args=[token])),
         hours=settings.CLARION_CONFIRM_HOURS,
     )
 
@@ -148,7 +134,7 @@ def signature_create(
         raise SignatureError(_("This petition is closed and no longer takes signatures."))
     email_key = normalise_email(data.email)
 
-    token, token_hash, expires = _new_token()
+    token, hashed, expires = new_token()
     signature = Signature(
         petition=petition,
         full_name=data.full_name,
@@ -161,7 +147,7 @@ def signature_create(
         wants_updates=data.wants_updates,
         language=language,
         ip_hash=hash_ip(ip),
-        token_hash=token_hash,
+        token_hash=hashed,
         token_expires_at=expires,
     )
     # Written before the transaction: on SQLite the write lock is held only for the
@@ -226,7 +212,7 @@ def signature_for_token(token: str) -> ConfirmResult:
     if not token or len(token) > 100:
         return ConfirmResult(ConfirmState.INVALID)
     signature = (
-        Signature.objects.select_related("petition").filter(token_hash=_token_hash(token)).first()
+        Signature.objects.select_related("petition").filter(token_hash=token_hash(token)).first()
     )
     if signature is None:
         return ConfirmResult(ConfirmState.INVALID)
@@ -368,7 +354,7 @@ def my_data_request(email: str) -> None:
         body=render_to_string(
             "petitions/email/my_data.txt",
             {
-                "link": _absolute(reverse("petitions:my_data", args=[my_data_token(email_key)])),
+                "link": absolute(reverse("petitions:my_data", args=[my_data_token(email_key)])),
                 "hours": settings.CLARION_MY_DATA_HOURS,
                 "site_name": settings.CLARION_SITE_NAME,
             },
@@ -506,7 +492,7 @@ def _tell_organisers(petition: Petition, goal: int) -> None:
                 {
                     "petition": petition,
                     "goal": goal,
-                    "petition_url": _absolute(petition.get_absolute_url()),
+                    "petition_url": absolute(petition.get_absolute_url()),
                     "site_name": settings.CLARION_SITE_NAME,
                 },
             ),
