@@ -226,3 +226,131 @@ def test_names_in_right_to_left_scripts_and_idn_addresses_are_welcome(client, pe
     signature = Signature.objects.get()
     assert signature.full_name == "ليلى أحمد"
     assert signature.email_normalised == "ana@xn--bcher-kva.example"
+
+
+# The same table for the letters, the signing API, the widget and the update links.
+ORG = {
+    "name": "Agua Viva",
+    "acronym": "",
+    "name_other_language": "",
+    "country": "MX",
+    "website": "",
+    "contact_name": "Lucía Contact",
+    "email": "lucia@agua.example.org",
+    "authorised": "on",
+}
+E = "/letters/clean-water/endorse/"
+LS = "/letters/clean-water/sign/"
+API_SIGN = "/api/v1/petitions/clean-the-thames/signatures"
+
+
+def _json(data: dict) -> bytes:
+    import json
+
+    return json.dumps(data).encode()
+
+
+MORE_ROWS = [
+    Row("org: long name", "POST", E, 400, "at most", _form({**ORG, "name": "N" * 301})),
+    Row("org: invisible", "POST", E, 400, "invisible", _form({**ORG, "name": "Agua\u200bViva"})),
+    Row("org: markup", "POST", E, 400, "", _form({**ORG, "name": PAYLOAD})),
+    Row("org: bad email", "POST", E, 400, "valid email", _form({**ORG, "email": "lucia@"})),
+    Row("org: bad website", "POST", E, 400, "", _form({**ORG, "website": "javascript:x"})),
+    Row("org: no csrf", "POST", E, 403, "form has expired", _form(ORG), csrf=False),
+    Row("org: unknown letter", "POST", "/letters/no-such/endorse/", 404, "", _form(ORG)),
+    Row("org: latin-1", "POST", E, 400, "not valid UTF-8", b"name=Agua%E9&country=MX"),
+    Row(
+        "person: long name",
+        "POST",
+        LS,
+        400,
+        "at most",
+        _form({"full_name": "P" * 121, "email": "p@example.org", "country": "MX"}),
+    ),
+    Row(
+        "person: no csrf",
+        "POST",
+        LS,
+        403,
+        "form has expired",
+        _form({"full_name": "Pat", "email": "p@example.org", "country": "MX"}),
+        csrf=False,
+    ),
+    Row("letter confirm: get does nothing", "GET", "/letters/confirm/org/bogus/", 404, ""),
+    Row(
+        "api sign: invalid json",
+        "POST",
+        API_SIGN,
+        400,
+        "",
+        b"{not json",
+        content_type="application/json",
+    ),
+    Row(
+        "api sign: long name",
+        "POST",
+        API_SIGN,
+        422,
+        "",
+        _json({**SIGN, "full_name": "A" * 121}),
+        content_type="application/json",
+    ),
+    Row(
+        "api sign: bad email",
+        "POST",
+        API_SIGN,
+        400,
+        "email",
+        _json({**SIGN, "email": "ana@"}),
+        content_type="application/json",
+    ),
+    Row(
+        "api sign: markup in a comment",
+        "POST",
+        API_SIGN,
+        400,
+        "HTML",
+        _json({**SIGN, "comment": PAYLOAD}),
+        content_type="application/json",
+    ),
+    Row(
+        "api sign: unknown petition",
+        "POST",
+        "/api/v1/petitions/no-such/signatures",
+        404,
+        "",
+        _json(SIGN),
+        content_type="application/json",
+    ),
+    Row(
+        "widget: no token",
+        "POST",
+        "/p/clean-the-thames/embed/",
+        400,
+        "",
+        _form(SIGN),
+    ),
+    Row("unsubscribe: forged", "POST", "/updates/unsubscribe/forged/", 404, "not valid", b""),
+]
+
+
+@pytest.mark.parametrize("row", MORE_ROWS, ids=[row.name for row in MORE_ROWS])
+def test_bad_input_to_letters_api_and_widget_gets_a_4xx_and_changes_nothing(petition, letter, row):
+    from clarion.letters.models import IndividualSignature, OrganisationSignature
+
+    def counts() -> tuple[int, ...]:
+        return (
+            Signature.objects.count(),
+            OutboxMessage.objects.count(),
+            OrganisationSignature.objects.count(),
+            IndividualSignature.objects.count(),
+        )
+
+    before = counts()
+    response = _send(row)
+    assert response.status_code == row.status, response.content[:500]
+    body = response.content.decode("utf-8", "replace")
+    if row.message:
+        assert row.message in body
+    assert PAYLOAD not in body
+    assert counts() == before
