@@ -164,6 +164,15 @@ class _SignOn(models.Model):
     # sha256 of the emailed token, as for petition signatures.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_expires_at = models.DateTimeField(editable=False)
+    # Pending until the email is confirmed, then a moderator approves or rejects.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SignOnStatus.choices,
+        default=SignOnStatus.PENDING,
+        db_index=True,
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -193,14 +202,6 @@ class OrganisationSignature(_SignOn):
     website = models.URLField(_("website"), max_length=300, blank=True)
     # Private, like the email.
     contact_name = models.CharField(_("contact person"), max_length=120)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=SignOnStatus.choices,
-        default=SignOnStatus.PENDING,
-        db_index=True,
-    )
-    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -241,14 +242,6 @@ class IndividualSignature(_SignOn):
     affiliation = models.CharField(
         _("affiliation (public, for identification only)"), max_length=200, blank=True
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=SignOnStatus.choices,
-        default=SignOnStatus.PENDING,
-        db_index=True,
-    )
-    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clarion.core import ratelimit
-from clarion.core.tokens import absolute, new_token, token_hash
+from clarion.core.tokens import ConfirmState, absolute, new_token, token_hash
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue
 from clarion.letters.models import (
@@ -246,15 +245,6 @@ def individual_signon(
         return existing
     _send_confirmation(signon, token)
     return signon
-
-
-class ConfirmState(enum.Enum):
-    READY = "ready"
-    CONFIRMED = "confirmed"
-    ALREADY = "already"
-    EXPIRED = "expired"
-    CLOSED = "closed"
-    INVALID = "invalid"
 
 
 @dataclass(frozen=True)

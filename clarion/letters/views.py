@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 
 from clarion.core.http import client_ip
+from clarion.core.tokens import CONFIRM_HTTP_STATUS
 from clarion.letters import regions, selectors
 from clarion.letters.forms import IndividualSignOnForm, OrganisationSignOnForm
 from clarion.letters.models import Letter
@@ -145,15 +146,6 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "letters/thanks.html", {"letter": letter})
 
 
-_CONFIRM_STATUS = {
-    ConfirmState.READY: 200,
-    ConfirmState.ALREADY: 200,
-    ConfirmState.EXPIRED: 410,
-    ConfirmState.CLOSED: 410,
-    ConfirmState.INVALID: 404,
-}
-
-
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, kind: str, token: str) -> HttpResponse:
     """Opening the emailed link only shows a button; the POST behind it confirms.
@@ -188,7 +180,7 @@ def confirm(request: HttpRequest, kind: str, token: str) -> HttpResponse:
                 getattr(result.signon, "name", None) or getattr(result.signon, "full_name", "")
             ),
         },
-        status=_CONFIRM_STATUS[result.state],
+        status=CONFIRM_HTTP_STATUS[result.state],
     )
 
 

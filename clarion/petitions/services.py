@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from clarion.core.db import insert_or_skip
 from clarion.core.tasks import enqueue
-from clarion.core.tokens import absolute, new_token, token_hash
+from clarion.core.tokens import ConfirmState, absolute, new_token, token_hash
 from clarion.delivery.models import OutboxMessage
 from clarion.delivery.services import outbox_enqueue
 from clarion.petitions import abuse, search
@@ -190,15 +189,6 @@ def _signature_store(
         signature.save(update_fields=["token_hash", "token_expires_at"])
     _send_confirmation(signature, mail)
     return signature
-
-
-class ConfirmState(enum.Enum):
-    READY = "ready"  # valid and waiting for the signer's deliberate click
-    CONFIRMED = "confirmed"  # just confirmed by this request
-    ALREADY = "already"  # the link was used before
-    EXPIRED = "expired"
-    CLOSED = "closed"  # the petition closed before the signer confirmed
-    INVALID = "invalid"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 
 from clarion.core.http import client_ip
+from clarion.core.tokens import CONFIRM_HTTP_STATUS
 from clarion.letters.services import signon_export as letter_signon_export
 from clarion.letters.services import signons_of as letter_signons_of
 from clarion.letters.views import country_extras
@@ -164,15 +165,6 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "petitions/thanks.html", {"petition": petition})
 
 
-_CONFIRM_STATUS = {
-    ConfirmState.READY: 200,
-    ConfirmState.ALREADY: 200,
-    ConfirmState.EXPIRED: 410,
-    ConfirmState.CLOSED: 410,
-    ConfirmState.INVALID: 404,
-}
-
-
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Opening the emailed link only shows a button; the POST behind it confirms.
@@ -191,7 +183,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "petitions/confirm.html",
         {"state": result.state.value, "signature": result.signature},
-        status=_CONFIRM_STATUS[result.state],
+        status=CONFIRM_HTTP_STATUS[result.state],
     )
 
 
