@@ -146,13 +146,8 @@ def _generate(petitions: int, signatures: int) -> None:
     from django.db import connection, transaction
 
     from clarion.petitions import search
-    from clarion.petitions.models import (
-        Category,
-        Demand,
-        Petition,
-        Signature,
-        Target,
-    )
+    from clarion.petitions.models import Demand, Petition, Signature
+    from clarion.taxonomy.models import Category, Target
 
     rng = _rng(petitions * 7 + signatures)
     now = datetime.now(UTC)

@@ -93,13 +93,19 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "clarion.core",
+    "clarion.taxonomy",
+    "clarion.confirmations",
     "clarion.delivery",
     "clarion.news",
     "clarion.petitions",
     "clarion.drafting",
     "clarion.letters",
+    "clarion.privacy",
+    "clarion.updates",
     "clarion.api",
     "clarion.opendata",
+    "clarion.browse",
+    "clarion.demo",
 ]
 
 MIDDLEWARE = [

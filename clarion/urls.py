@@ -15,9 +15,11 @@ urlpatterns = [
     # the language comes from the URL alone (clarion/core/locale.py).
     *i18n_patterns(
         path("", include("clarion.petitions.urls")),
-        path("news/", include("clarion.news.urls")),
+        path("news/", include("clarion.browse.news_urls")),
+        path("", include("clarion.browse.urls")),
         path("", include("clarion.letters.urls")),
-        path("", include("clarion.delivery.urls")),
+        path("", include("clarion.updates.urls")),
+        path("", include("clarion.privacy.urls")),
         path("about/", core_views.about, name="about"),
         path("privacy/", core_views.privacy, name="privacy"),
         prefix_default_language=False,

@@ -24,10 +24,12 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from clarion.confirmations.services import confirm as confirm_link
 from clarion.petitions import search
 from clarion.petitions.counts import fold_counts
-from clarion.petitions.models import Category, Demand, Petition, Signature, Target
-from clarion.petitions.services import SignatureInput, signature_confirm, signature_create
+from clarion.petitions.models import Demand, Petition, Signature
+from clarion.petitions.services import SignatureInput, signature_create
+from clarion.taxonomy.models import Category, Target
 
 _counter = itertools.count(1)
 
@@ -287,7 +289,7 @@ def sign(db) -> Callable[..., Signature]:
         signature = signature_create(petition=petition, data=data, ip="192.0.2.7")
         if confirm:
             token = issued_token(signature)
-            signature_confirm(token)
+            confirm_link("signature", token)
             fold()
             signature.refresh_from_db()
         return signature
@@ -297,7 +299,7 @@ def sign(db) -> Callable[..., Signature]:
 
 def issued_token(signature: Signature) -> str:
     """The token from the newest confirmation email sent for ``signature``."""
-    from clarion.delivery.models import OutboxMessage
+    from clarion.core.models import OutboxMessage
 
     message = (
         OutboxMessage.objects.filter(key__startswith=f"confirm:{signature.pk}:")

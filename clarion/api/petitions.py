@@ -24,12 +24,12 @@ from clarion.api.schemas import (
     SignIn,
     ValidationErrorOut,
 )
-from clarion.core import locale, ratelimit
+from clarion.core import locale
 from clarion.core.http import client_ip
 from clarion.petitions import search, selectors
 from clarion.petitions.forms import SignForm
 from clarion.petitions.models import Demand, Petition
-from clarion.petitions.services import SignatureError, hash_ip, signature_create
+from clarion.petitions.services import SignatureError, sign_rate_limit, signature_create
 
 router = Router(tags=["petitions"])
 
@@ -151,22 +151,6 @@ def get_petition(request: HttpRequest, slug: str):
 
 # --- signing -----------------------------------------------------------------------
 
-SIGN_WINDOW = 60 * 60
-
-
-def sign_rate_limited(request: HttpRequest, scope: str) -> int:
-    """Count one signing attempt from this address; seconds to wait, or 0 if allowed.
-
-    Signing through the API (or the embedded widget) carries no cookie, so CSRF has
-    nothing to protect there; what stops a script from flooding the outbox is this
-    per-address limit, and the emailed confirmation stops it from signing for anyone.
-    """
-    ip_key = hash_ip(client_ip(request) or "unknown")[:40]
-    allowed, wait = ratelimit.hit(
-        f"sign:{scope}:{ip_key}", settings.CLARION_SIGN_API_PER_HOUR, SIGN_WINDOW
-    )
-    return 0 if allowed else wait
-
 
 def sign_form_data(body: SignIn) -> dict[str, str]:
     """The JSON body as the petition page's form would have posted it."""
@@ -204,7 +188,7 @@ def sign_petition(request: HttpRequest, response: HttpResponse, slug: str, body:
     is named in `errors`). No cookie is read, so no CSRF token is needed; each address
     may try `CLARION_SIGN_API_PER_HOUR` times an hour, then gets 429 with Retry-After.
     """
-    wait = sign_rate_limited(request, "api")
+    wait = sign_rate_limit(client_ip(request), "api")
     if wait:
         response["Retry-After"] = str(wait)
         return Status(429, {"detail": _("Too many signatures from this address; try again later.")})

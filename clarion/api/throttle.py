@@ -15,8 +15,7 @@ from ninja import NinjaAPI
 from ninja.throttling import BaseThrottle
 
 from clarion.core import ratelimit
-from clarion.core.http import client_ip
-from clarion.petitions.services import hash_ip
+from clarion.core.http import client_ip, hash_ip
 
 WINDOW_SECONDS = 60
 

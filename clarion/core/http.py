@@ -1,6 +1,9 @@
-"""Request helpers."""
+"""Request helpers: who sent a request, and its address as a keyed hash."""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -22,3 +25,11 @@ def client_ip(request: HttpRequest) -> str | None:
     if len(forwarded) >= hops:
         return forwarded[-hops]
     return remote
+
+
+def hash_ip(ip: str | None) -> str:
+    """A keyed hash of an IP address: enough to spot one source, useless to reverse."""
+    if not ip:
+        return ""
+    key = hashlib.sha256(f"clarion-ip:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()

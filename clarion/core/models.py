@@ -1,7 +1,8 @@
-"""Tables behind the database backends of the task queue, locks and rate limits.
+"""Infrastructure tables: the outbox every email goes through, and the database
+backends of the periodic schedule, locks and rate limits.
 
-They are only used when ``REDIS_URL`` is empty: then the database is the one shared
-place every worker and web process can see, and a conditional UPDATE is the claim.
+The last three are only used when ``REDIS_URL`` is empty: then the database is the one
+shared place every worker and web process can see, and a conditional UPDATE is the claim.
 """
 
 from __future__ import annotations
@@ -86,3 +87,46 @@ class RateLimitBucket(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OutboxMessage(models.Model):
+    """One email, written in the same transaction as the change that causes it.
+
+    A rolled-back signature therefore sends nothing and a committed one is never
+    forgotten; the unique ``key`` makes enqueueing idempotent, and the status column is
+    claimed with a conditional UPDATE so two senders never send one message twice
+    (``clarion.core.outbox``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Extra headers (List-Unsubscribe on updates) and at most one attachment (the PDF
+    # of a delivered petition or letter): what the sender needs beyond the text.
+    headers = models.JSONField(default=dict, blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

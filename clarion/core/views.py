@@ -13,9 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from clarion.core import ratelimit
-from clarion.core.http import client_ip
-from clarion.delivery.models import OutboxMessage
-from clarion.petitions.services import hash_ip
+from clarion.core.http import client_ip, hash_ip
+from clarion.core.models import OutboxMessage
 
 
 @require_GET

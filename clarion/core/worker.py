@@ -17,46 +17,13 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db import connections
 
-from clarion.core import ratelimit, tasks
-from clarion.delivery.services import outbox_drain, updates_mail
-from clarion.drafting.services import draft_pending_stories
-from clarion.news.services import claim_due_feeds, feed_poll
-from clarion.petitions.counts import fold_counts, recount_all
-from clarion.petitions.services import milestones_record, petitions_close_due, privacy_purge
+from clarion.core import tasks
+from clarion.core.jobs import Periodic
 
 logger = logging.getLogger("clarion.worker")
-
-
-def poll_due_feeds() -> int:
-    new = 0
-    for feed in claim_due_feeds():
-        new += feed_poll(feed).new
-    return new
-
-
-def draft_stories() -> int:
-    return len(draft_pending_stories())
-
-
-def send_mail(batch: int = 100, budget: float = 60.0) -> int:
-    """Drain the outbox in batches until a batch comes back short (or ``budget`` s pass).
-
-    A burst of signatures is sent as fast as the mail server takes it instead of one
-    batch a second; the budget lets the lane look at the schedule now and then.
-    """
-    sent = 0
-    deadline = time.monotonic() + budget
-    while time.monotonic() < deadline:
-        went = outbox_drain(limit=batch)
-        sent += went
-        if went < batch:
-            break
-    return sent
 
 
 def _fresh_connections() -> None:
@@ -68,41 +35,6 @@ def _fresh_connections() -> None:
     for conn in connections.all(initialized_only=True):
         if not conn.in_atomic_block:
             conn.close_if_unusable_or_obsolete()
-
-
-def housekeeping() -> int:
-    return ratelimit.purge_expired() + tasks.get_backend().purge()
-
-
-def purge_personal_data() -> int:
-    result = privacy_purge()
-    return result.unconfirmed + result.ip_hashes + result.mail
-
-
-@dataclass(frozen=True)
-class Periodic:
-    name: str
-    run: Callable[[], int]
-    every: float  # seconds
-
-
-def default_jobs(tick: float) -> list[Periodic]:
-    return [
-        Periodic("feeds", poll_due_feeds, tick),
-        Periodic("drafts", draft_stories, tick),
-        # What a signer waits for: the confirmation mail and the count going up.
-        Periodic("outbox", send_mail, 1),
-        Periodic("counts", fold_counts, 1),
-        # Closing on time (signing already stops at closes_at) and goals reached.
-        Periodic("deadlines", petitions_close_due, 15),
-        Periodic("milestones", milestones_record, 5),
-        # Updates to signers, queued into the outbox a batch at a time.
-        Periodic("updates", updates_mail, 2),
-        Periodic("recount", recount_all, 3600),
-        Periodic("housekeeping", housekeeping, 3600),
-        # Retention: unconfirmed signatures and old IP hashes (see clarion purge).
-        Periodic("privacy", purge_personal_data, 86400),
-    ]
 
 
 class Worker:

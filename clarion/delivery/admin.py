@@ -1,55 +1,19 @@
-from __future__ import annotations
+"""Deliveries in admin: the deliver page (reached from a petition or a letter) and the record."""
 
-from typing import TYPE_CHECKING
+from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from clarion.delivery.models import Delivery, OutboxMessage
-from clarion.delivery.services import (
-    DeliveryError,
-    delivery_create,
-    outbox_retry,
-    parse_recipients,
-)
-from clarion.petitions.models import Petition
-
-if TYPE_CHECKING:
-    from clarion.letters.models import Letter
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = [
-        "subject",
-        "to",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_error",
-        "created_at",
-        "sent_at",
-    ]
-    list_filter = ["status"]
-    search_fields = ["to", "subject", "key"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    @admin.action(description="Send the selected given-up (failed) messages again")
-    def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
-        # Only messages the outbox gave up on: one still pending or sending is on its way.
-        retried = outbox_retry(list(queryset.values_list("pk", flat=True)))
-        messages.success(request, f"{retried} message(s) will be sent again within a second.")
+from clarion.delivery.kinds import KINDS
+from clarion.delivery.models import Delivery
+from clarion.delivery.services import DeliveryError, delivery_create, may_deliver, parse_recipients
 
 
 class DeliveryForm(forms.Form):
@@ -68,17 +32,6 @@ class DeliveryForm(forms.Form):
             return parse_recipients(self.cleaned_data["recipients"])
         except DeliveryError as exc:
             raise forms.ValidationError(str(exc)) from None
-
-
-def may_deliver(user, obj: Petition | Letter) -> bool:
-    """Superusers, a petition's organisers, and editors of letters may deliver."""
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    if isinstance(obj, Petition):
-        return obj.organisers.filter(pk=user.pk).exists()
-    return user.has_perm("letters.change_letter")
 
 
 @admin.register(Delivery)
@@ -105,15 +58,13 @@ class DeliveryAdmin(admin.ModelAdmin):
         ]
 
     def deliver_view(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-        from clarion.letters.models import Letter
-
-        model = {"petition": Petition, "letter": Letter}.get(kind)
-        if model is None:
+        deliverable = KINDS.get(kind)
+        if deliverable is None:
             raise Http404
-        obj = get_object_or_404(model, pk=pk)
+        obj = get_object_or_404(deliverable.model, pk=pk)
         if not may_deliver(request.user, obj):
             raise PermissionDenied
-        if obj.status not in ("published", "closed", "open", "delivered"):
+        if not deliverable.ready(obj):
             messages.error(request, _("Only a published petition or an open letter is delivered."))
             return redirect(reverse(f"admin:{obj._meta.app_label}_{kind}_change", args=[pk]))
         form = DeliveryForm(request.POST or None, initial={"subject": obj.title})

@@ -1,10 +1,4 @@
-"""The outbox: every email Clarion sends is first a row here.
-
-Writing the message in the same transaction as the change that causes it means a
-rolled-back signature sends nothing and a committed one is never forgotten; the
-unique ``key`` makes enqueueing idempotent, and the status column is claimed with a
-conditional UPDATE so two senders never send one message twice.
-"""
+"""Deliveries: a petition or letter handed to its targets, and the record of it."""
 
 from __future__ import annotations
 
@@ -13,41 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-
-class OutboxMessage(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    key = models.CharField(max_length=200, unique=True)
-    to = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # Extra headers (List-Unsubscribe on updates) and at most one attachment (the PDF
-    # of a delivered petition or letter): what the sender needs beyond the text.
-    headers = models.JSONField(default=dict, blank=True)
-    attachment_name = models.CharField(max_length=200, blank=True)
-    attachment_type = models.CharField(max_length=100, blank=True)
-    attachment = models.BinaryField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
-
-    def __str__(self) -> str:
-        return f"{self.subject} → {self.to}"
 
 
 class Delivery(models.Model):

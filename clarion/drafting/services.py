@@ -17,7 +17,8 @@ from clarion.drafting.offline import offline_draft
 from clarion.drafting.proposal import CoverageItem, DraftProposal, StoryBrief
 from clarion.news.models import Article, Story
 from clarion.petitions import services as petition_services
-from clarion.petitions.models import CONTENT_LANGUAGES, Demand, Petition, Target, offset_name
+from clarion.petitions.models import Demand, Petition, offset_name
+from clarion.taxonomy.models import CONTENT_LANGUAGES, Target
 
 logger = logging.getLogger("clarion.drafting")
 

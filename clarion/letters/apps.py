@@ -7,8 +7,5 @@ class LettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from clarion.letters.feeds import LetterFeed, LetterSitemap
-        from clarion.opendata import registry
-
-        registry.register_feed("letters", LetterFeed())
-        registry.register_sitemap("letters", LetterSitemap)
+        # Registers both kinds of sign-on with the shared confirmation flow.
+        from clarion.letters import flows  # noqa: F401

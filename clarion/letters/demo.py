@@ -18,7 +18,7 @@ from clarion.letters.models import (
     SignOnStatus,
 )
 from clarion.letters.services import normalise_org_name
-from clarion.petitions.models import Category
+from clarion.taxonomy.models import Category
 
 CONTENT = Path(__file__).resolve().parent / "demo" / "letters.json"
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clarion.confirmations.addresses import normalise_email
+from clarion.core.forms import clean_text
 from clarion.letters.models import IndividualSignature, OrganisationSignature
 from clarion.letters.services import IndividualInput, OrganisationInput, normalise_org_name
-from clarion.petitions.forms import _clean_text, _country_choices, _CountryField
-from clarion.petitions.services import normalise_email
+from clarion.taxonomy.forms import CountryChoiceField, country_choices
 
 
 def _public_text(value: str, what: str) -> str:
-    text = _clean_text(value)
+    text = clean_text(value)
     if "<" in text or ">" in text:
         raise forms.ValidationError(_("%(what)s can't contain < or >.") % {"what": what})
     return text
@@ -24,7 +25,7 @@ def _max(model, field: str) -> int:
 
 class _EmailMixin:
     def clean_email(self) -> str:
-        email = _clean_text(self.cleaned_data["email"])
+        email = clean_text(self.cleaned_data["email"])
         normalise_email(email)  # refuses an unusable domain
         return email
 
@@ -46,9 +47,9 @@ class OrganisationSignOnForm(_EmailMixin, forms.Form):
         max_length=_max(OrganisationSignature, "name_other_language"),
         required=False,
     )
-    country = _CountryField(
+    country = CountryChoiceField(
         label=_("Country"),
-        choices=_country_choices,
+        choices=country_choices,
         required=False,
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )
@@ -87,7 +88,7 @@ class OrganisationSignOnForm(_EmailMixin, forms.Form):
         return _public_text(self.cleaned_data["name_other_language"], _("A name"))
 
     def clean_contact_name(self) -> str:
-        name = _clean_text(self.cleaned_data["contact_name"])
+        name = clean_text(self.cleaned_data["contact_name"])
         if not any(ch.isalpha() for ch in name):
             raise forms.ValidationError(_("Enter the contact person's name."))
         return name
@@ -122,9 +123,9 @@ class IndividualSignOnForm(_EmailMixin, forms.Form):
         max_length=_max(IndividualSignature, "affiliation"),
         required=False,
     )
-    country = _CountryField(
+    country = CountryChoiceField(
         label=_("Country"),
-        choices=_country_choices,
+        choices=country_choices,
         required=False,
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from clarion.petitions.models import CONTENT_LANGUAGES, Category
+from clarion.confirmations.models import Confirmable
+from clarion.taxonomy.models import CONTENT_LANGUAGES, Category
 
 
 class Letter(models.Model):
@@ -149,21 +150,14 @@ class SignOnStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class _SignOn(models.Model):
-    """What organisation and individual sign-ons share: the emailed confirmation."""
+class _SignOn(Confirmable):
+    """What organisation and individual sign-ons share beyond the emailed confirmation
+    (``clarion.confirmations``): the letter, a country, and moderation."""
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="+")
     country = CountryField(_("country"), blank=True)
     # Private: shown to moderators only, never on a page, feed, PDF or API response.
     email = models.EmailField(_("contact email"), max_length=254)
-    email_normalised = models.CharField(max_length=254, editable=False)
-    language = models.CharField(max_length=8, default="en", editable=False)
-    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(_("signed"), default=timezone.now, editable=False)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
-    # sha256 of the emailed token, as for petition signatures.
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    token_expires_at = models.DateTimeField(editable=False)
     # Pending until the email is confirmed, then a moderator approves or rejects.
     status = models.CharField(
         _("status"),
@@ -176,10 +170,6 @@ class _SignOn(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
 
 
 class OrganisationSignature(_SignOn):

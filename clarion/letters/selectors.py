@@ -14,8 +14,8 @@ from clarion.letters.models import (
     OrganisationSignature,
     SignOnStatus,
 )
-from clarion.news.models import Story
-from clarion.petitions.models import Category
+from clarion.taxonomy import countries
+from clarion.taxonomy.models import Category
 
 PUBLIC_STATUSES = (Letter.Status.OPEN, Letter.Status.CLOSED, Letter.Status.DELIVERED)
 # Individuals show once confirmed; a moderator may still reject them.
@@ -133,22 +133,7 @@ def text_for(letter: Letter, language: str | None = None) -> LetterText:
 
 def letters_in_countries(codes: list[str] | tuple[str, ...]) -> QuerySet[Letter]:
     """Public letters about any of these countries, newest first."""
-    match = Q()
-    for code in codes:
-        # CountryField(multiple=True) stores "MX,US": two letters match one code only.
-        match |= Q(countries__contains=code.upper())
-    if not codes:
-        return Letter.objects.none()
-    return with_list_data(public_letters().filter(match)).order_by("-date", "-id")
-
-
-def stories_in_countries(codes: list[str] | tuple[str, ...]) -> QuerySet[Story]:
-    match = Q()
-    for code in codes:
-        match |= Q(countries__contains=code.upper())
-    if not codes:
-        return Story.objects.none()
-    return Story.objects.filter(match).prefetch_related("categories").order_by("-last_published_at")
+    return with_list_data(public_letters().filter(countries.any_of(codes))).order_by("-date", "-id")
 
 
 def organisation_count(letter: Letter) -> int:

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_countries import countries
 
 from clarion.core.http import client_ip
-from clarion.core.tokens import CONFIRM_HTTP_STATUS
-from clarion.letters import regions, selectors
+from clarion.core.pdf import pdf_response
+from clarion.letters import selectors
 from clarion.letters.forms import IndividualSignOnForm, OrganisationSignOnForm
 from clarion.letters.models import Letter
-from clarion.letters.pdf import letter_document, petition_document
+from clarion.letters.pdf import letter_document
 from clarion.letters.services import (
-    ConfirmState,
     SignOnError,
     individual_signon,
     organisation_signon,
-    signon_confirm,
-    signon_for_token,
     signon_rate_limit,
 )
-from clarion.petitions import selectors as petition_selectors
 
 PAGE_SIZE = 12
 # A petition PDF lists at most this many public names; the count covers everyone.
@@ -146,112 +139,10 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "letters/thanks.html", {"letter": letter})
 
 
-@require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, kind: str, token: str) -> HttpResponse:
-    """Opening the emailed link only shows a button; the POST behind it confirms.
-
-    Mail scanners follow links but do not submit forms, so they can never sign an
-    organisation (or a person) on to a letter.
-    """
-    if request.method == "POST":
-        result = signon_confirm(kind, token)
-        if result.state is ConfirmState.CONFIRMED and result.signon is not None:
-            if result.is_organisation:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you: your organisation's signature is confirmed. It will "
-                        "appear on the letter once a moderator has approved it."
-                    ),
-                )
-            else:
-                messages.success(request, _("Your signature is confirmed. Thank you for signing."))
-            return redirect(result.signon.letter.get_absolute_url() + "#signatories")
-    else:
-        result = signon_for_token(kind, token)
-    return render(
-        request,
-        "letters/confirm.html",
-        {
-            "state": result.state.value,
-            "signon": result.signon,
-            "is_organisation": result.is_organisation,
-            "signer": (
-                getattr(result.signon, "name", None) or getattr(result.signon, "full_name", "")
-            ),
-        },
-        status=CONFIRM_HTTP_STATUS[result.state],
-    )
-
-
 # --- PDFs -----------------------------------------------------------------------------
-
-
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @require_GET
 def letter_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _letter_or_404(request, slug)
-    return _pdf_response(*letter_document(letter, _wanted_language(request)))
-
-
-@require_GET
-def petition_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = petition_selectors.petition_for_page(slug, include_drafts=request.user.is_staff)
-    if petition is None:
-        raise Http404(_("There is no petition at this address."))
-    return _pdf_response(*petition_document(petition))
-
-
-# --- places ---------------------------------------------------------------------------
-
-
-@require_GET
-def region_index(request: HttpRequest) -> HttpResponse:
-    rows = [
-        (region, sorted((countries.name(code), code) for code in region.countries))
-        for region in regions.all_regions()
-    ]
-    return render(request, "letters/region_index.html", {"rows": rows})
-
-
-@require_GET
-def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    region = regions.region(slug)
-    if region is None:
-        raise Http404(_("There is no region at this address."))
-    codes = list(region.countries)
-    petitions = petition_selectors.with_card_data(
-        petition_selectors.public_petitions().filter(_any_country(codes))
-    ).order_by("status", "-published_at")
-    return render(
-        request,
-        "letters/region_detail.html",
-        {
-            "region": region,
-            "country_list": sorted((countries.name(code), code) for code in codes),
-            "page": Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page")),
-            "letters": list(selectors.letters_in_countries(codes)[:PAGE_SIZE]),
-            "stories": list(selectors.stories_in_countries(codes)[:PAGE_SIZE]),
-        },
-    )
-
-
-def _any_country(codes: list[str]) -> Q:
-    match = Q()
-    for code in codes:
-        match |= Q(countries__contains=code)
-    return match
-
-
-def country_extras(code: str) -> dict:
-    """What a country page shows beside its petitions: letters, stories, regions."""
-    return {
-        "country_letters": list(selectors.letters_in_countries([code])[:PAGE_SIZE]),
-        "country_stories": list(selectors.stories_in_countries([code])[:PAGE_SIZE]),
-        "country_regions": regions.regions_of(code),
-    }
+    return pdf_response(*letter_document(letter, _wanted_language(request)))

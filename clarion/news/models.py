@@ -42,7 +42,7 @@ class Story(models.Model):
     title = models.CharField(_("title"), max_length=500)
     language = models.CharField(_("language"), max_length=16, blank=True)
     categories = models.ManyToManyField(
-        "petitions.Category", related_name="stories", blank=True, verbose_name=_("categories")
+        "taxonomy.Category", related_name="stories", blank=True, verbose_name=_("categories")
     )
     countries = CountryField(_("countries"), multiple=True, blank=True)
     article_count = models.PositiveIntegerField(_("articles"), default=0)
@@ -122,7 +122,7 @@ class Article(models.Model):
         _("main text from"), max_length=10, choices=TextSource.choices, default=TextSource.FEED
     )
     categories = models.ManyToManyField(
-        "petitions.Category", related_name="articles", blank=True, verbose_name=_("categories")
+        "taxonomy.Category", related_name="articles", blank=True, verbose_name=_("categories")
     )
     countries = CountryField(_("countries"), multiple=True, blank=True)
     language = models.CharField(_("language"), max_length=16, blank=True)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from clarion.news.models import Article, Story
-from clarion.petitions.models import Petition
-
-PUBLIC = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
+from clarion.taxonomy import countries
 
 
 def latest_stories(language: str = "") -> QuerySet[Story]:
@@ -56,23 +54,10 @@ def other_coverage(article: Article) -> list[Article]:
     )
 
 
-def petitions_about(article: Article, *, include_drafts: bool = False) -> list[Petition]:
-    """Petitions drafted from the article's story, or that cite the article itself."""
-    about = Q(related_url=article.url)
-    if article.story_id is not None:
-        about |= Q(story__pk=article.story_id)
-    statuses = (*PUBLIC, Petition.Status.DRAFT) if include_drafts else PUBLIC
-    return list(
-        Petition.objects.filter(about, status__in=statuses)
-        .distinct()
-        .prefetch_related("translations")
+def stories_in_countries(codes: list[str] | tuple[str, ...]) -> QuerySet[Story]:
+    """Stories about any of these countries, latest first."""
+    return (
+        Story.objects.filter(countries.any_of(codes))
+        .prefetch_related("categories")
+        .order_by("-last_published_at")
     )
-
-
-def story_petition(story: Story, *, include_drafts: bool = False) -> Petition | None:
-    petition = story.petition
-    if petition is None:
-        return None
-    if petition.status in PUBLIC or (include_drafts and petition.status == Petition.Status.DRAFT):
-        return petition
-    return None

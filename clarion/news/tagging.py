@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from clarion.news.geo import countries_in
 from clarion.news.textnorm import words
-from clarion.petitions.models import Category
+from clarion.taxonomy.models import Category
 
 # A headline says what an article is about more reliably than any one sentence of it.
 HEADLINE_WEIGHT = 3

@@ -29,13 +29,12 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from clarion.api.petitions import sign_rate_limited
 from clarion.core.http import client_ip
 from clarion.core.middleware import policy_with
 from clarion.petitions import selectors
 from clarion.petitions.forms import SignForm
 from clarion.petitions.models import Petition
-from clarion.petitions.services import SignatureError, signature_create
+from clarion.petitions.services import SignatureError, sign_rate_limit, signature_create
 
 TOKEN_SALT = "clarion.embed-sign"  # noqa: S105 - a namespace for the signer, not a secret
 # Long enough to read a petition and fill the form in; a stale form asks to send again.
@@ -89,7 +88,7 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
             status=400,
             problem=_("This form was open too long. Please send it again."),
         )
-    wait = sign_rate_limited(request, "embed")
+    wait = sign_rate_limit(client_ip(request), "embed")
     if wait:
         response = _render(
             request,

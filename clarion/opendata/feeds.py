@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from clarion.api.common import absolute
+from clarion.core.tokens import absolute
+from clarion.letters import selectors as letter_selectors
+from clarion.letters.models import Letter
 from clarion.news.models import Story
 from clarion.petitions import selectors
-from clarion.petitions.models import Category, Petition
+from clarion.petitions.models import Petition
+from clarion.taxonomy.models import Category
 
 FEED_ITEMS = 50
 
@@ -114,7 +117,7 @@ class CountryPetitionFeed(PetitionFeed):
         }
 
     def link(self, obj: str) -> str:
-        return absolute(reverse("petitions:country", args=[obj]))
+        return absolute(reverse("browse:country", args=[obj]))
 
     def feed_url(self, obj: str) -> str:
         return absolute(reverse("opendata:country_feed", args=[obj]))
@@ -160,3 +163,45 @@ class StoryFeed(_AtomFeed):
 
     def item_categories(self, item: Story) -> list[str]:
         return [c.name for c in item.categories.all()]
+
+
+class LetterFeed(_AtomFeed):
+    """Open letters as they are opened for sign-on, newest first."""
+
+    def title(self, obj=None) -> str:
+        return _("%(site)s: new open letters") % {"site": settings.CLARION_SITE_NAME}
+
+    def subtitle(self, obj=None) -> str:
+        return _("Open letters that organisations can sign, as they are published.")
+
+    def link(self, obj=None) -> str:
+        return absolute(reverse("letters:index"))
+
+    def feed_url(self, obj=None) -> str:
+        return absolute(reverse("opendata:feed", args=["letters"]))
+
+    def items(self, obj=None):
+        return (
+            letter_selectors.public_letters()
+            .filter(published_at__isnull=False)
+            .order_by("-published_at", "-id")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item: Letter) -> str:
+        return item.title
+
+    def item_description(self, item: Letter) -> str:
+        return item.salutation
+
+    def item_link(self, item: Letter) -> str:
+        return absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item: Letter):
+        return item.published_at
+
+    def item_updateddate(self, item: Letter):
+        return max(item.updated_at, item.published_at)
+
+
+# The feeds served by name at /feeds/<name>.atom.
+FEEDS = {"petitions": PetitionFeed(), "letters": LetterFeed(), "stories": StoryFeed()}

@@ -8,9 +8,12 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from clarion.letters import selectors as letter_selectors
+from clarion.letters.models import Letter
 from clarion.news.models import Article, Story
 from clarion.petitions import selectors
-from clarion.petitions.models import Category, Petition
+from clarion.petitions.models import Petition
+from clarion.taxonomy.models import Category
 
 
 class SiteSitemap(Sitemap):
@@ -32,7 +35,7 @@ class PageSitemap(SiteSitemap):
         return [
             "petitions:home",
             "petitions:category_index",
-            "petitions:country_index",
+            "browse:country_index",
             "news:index",
             "about",
             "privacy",
@@ -73,7 +76,7 @@ class CountrySitemap(SiteSitemap):
         return [code for code, _n in selectors.countries_with_counts()]
 
     def location(self, item: str) -> str:
-        return reverse("petitions:country", args=[item])
+        return reverse("browse:country", args=[item])
 
 
 class StorySitemap(SiteSitemap):
@@ -94,3 +97,25 @@ class ArticleSitemap(SiteSitemap):
 
     def lastmod(self, item: Article):
         return item.fetched_at
+
+
+class LetterSitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return letter_selectors.public_letters().order_by("-id")
+
+    def lastmod(self, item: Letter):
+        return item.updated_at
+
+
+# The sections of /sitemap.xml, in this order.
+SITEMAPS = {
+    "pages": PageSitemap,
+    "petitions": PetitionSitemap,
+    "letters": LetterSitemap,
+    "categories": CategorySitemap,
+    "countries": CountrySitemap,
+    "stories": StorySitemap,
+    "articles": ArticleSitemap,
+}

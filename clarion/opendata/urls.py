@@ -7,7 +7,7 @@ app_name = "opendata"
 urlpatterns = [
     path("feeds/categories/<slug:slug>.atom", feeds.CategoryPetitionFeed(), name="category_feed"),
     path("feeds/countries/<str:code>.atom", feeds.CountryPetitionFeed(), name="country_feed"),
-    # Feeds registered by name (petitions, stories; letters later): see registry.py.
+    # The feeds named in feeds.FEEDS: petitions, letters, stories.
     path("feeds/<slug:name>.atom", views.feed, name="feed"),
     path("data/petitions.csv", views.petitions_csv, name="petitions_csv"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),

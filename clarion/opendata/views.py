@@ -20,8 +20,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from clarion.api.common import absolute
-from clarion.opendata import registry
+from clarion.core.tokens import absolute
+from clarion.opendata.feeds import FEEDS
+from clarion.opendata.sitemaps import SITEMAPS
 from clarion.petitions import selectors
 
 # --- feeds ------------------------------------------------------------------------------
@@ -29,7 +30,7 @@ from clarion.petitions import selectors
 
 @require_GET
 def feed(request: HttpRequest, name: str) -> HttpResponse:
-    view = registry.feed(name)
+    view = FEEDS.get(name)
     if view is None:
         raise Http404(_("There is no feed with that name."))
     return view(request)
@@ -40,14 +41,12 @@ def feed(request: HttpRequest, name: str) -> HttpResponse:
 
 @require_GET
 def sitemap_index(request: HttpRequest) -> HttpResponse:
-    return sitemap_views.index(
-        request, registry.sitemaps(), sitemap_url_name="opendata:sitemap_section"
-    )
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="opendata:sitemap_section")
 
 
 @require_GET
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    return sitemap_views.sitemap(request, registry.sitemaps(), section=section)
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
 
 # Pages that are private, single-use, duplicates of others, or not pages at all.

@@ -19,17 +19,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-GOAL_MAX_LENGTH = 500
+from clarion.confirmations.models import Confirmable
+from clarion.taxonomy.models import CONTENT_LANGUAGES, Category, Target
 
-# Languages a petition's own text may be written in (the interface's languages are
-# settings.LANGUAGES; these are content, so they live here and in migrations).
-CONTENT_LANGUAGES = [
-    ("en", "English"),
-    ("es", "Español"),
-    ("fr", "Français"),
-    ("de", "Deutsch"),
-    ("pt", "Português"),
-]
+GOAL_MAX_LENGTH = 500
 
 
 _OFFSET = re.compile(r"^(?:UTC)?([+-])(\d{2}):?(\d{2})$")
@@ -68,53 +61,6 @@ def _validate_time_zone(value: str) -> None:
             _("%(value)s is not a time zone such as America/Mexico_City or +05:30."),
             params={"value": value},
         )
-
-
-class Category(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    keywords = models.TextField(
-        _("keywords"),
-        blank=True,
-        help_text=_(
-            "Words or phrases, one per line, in any language, that mark news about this "
-            "category. The news desk tags articles and stories with them."
-        ),
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("petitions:category", args=[self.slug])
-
-
-class Target(models.Model):
-    """Who a petition addresses: a named person, an office, or a body."""
-
-    class Kind(models.TextChoices):
-        PERSON = "person", _("Person")
-        OFFICE = "office", _("Office")
-        BODY = "body", _("Body")
-
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BODY)
-    country = CountryField(_("country"), blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["name", "country"], name="target_unique_name_country")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.country.code})" if self.country else self.name
 
 
 @dataclass(frozen=True)
@@ -372,30 +318,22 @@ class HoldReason(models.TextChoices):
     HONEYPOT = "honeypot", _("Filled the hidden honeypot field")
 
 
-class Signature(models.Model):
+class Signature(Confirmable):
+    """A person's signature: pending until they confirm it by email (the shared flow of
+    ``clarion.confirmations``), counted once confirmed unless the abuse controls hold it."""
+
     Review = Review
     HoldReason = HoldReason
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
     full_name = models.CharField(_("full name"), max_length=120)
-    # Private: shown to moderators and exports, never on a public page, feed or API.
-    email = models.EmailField(_("email"), max_length=254)
-    # Lower-cased, IDNA-encoded form used to enforce one signature per person.
-    email_normalised = models.CharField(max_length=254, editable=False)
     country = CountryField(_("country"))
     postcode = models.CharField(_("postcode"), max_length=16, blank=True)
     comment = models.TextField(_("public comment"), max_length=500, blank=True)
     show_name = models.BooleanField(_("show my name publicly"), default=False)
     wants_updates = models.BooleanField(_("send me updates"), default=False)
-    language = models.CharField(max_length=8, default="en", editable=False)
-    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Confirmed, but not yet folded into the petition's count (see petitions.counts).
     count_pending = models.BooleanField(default=False, editable=False)
-    # sha256 of the emailed token: a database leak reveals no usable link.
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    token_expires_at = models.DateTimeField(editable=False)
     # Abuse controls (petitions.abuse). A held signature is confirmed like any other
     # but never counted or listed: held for review when it broke a rule, or for good
     # once a moderator invalidated it. Only the abuse module's functions change these.
@@ -444,10 +382,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} → {self.petition_id}"
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
 
 
 # --- abuse controls: rules the operator edits in admin (petitions.abuse reads them) ----

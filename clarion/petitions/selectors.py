@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -13,15 +14,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from clarion.petitions.models import (
-    Category,
-    Demand,
-    Petition,
-    PetitionTranslation,
-    Signature,
-    Target,
-    Update,
-)
+from clarion.petitions.models import Demand, Petition, PetitionTranslation, Signature, Update
+from clarion.taxonomy import countries
+from clarion.taxonomy.models import Category, Target
 
 PUBLIC_STATUSES = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 
@@ -193,9 +188,9 @@ def petitions_in_category(category: Category) -> QuerySet[Petition]:
     )
 
 
-def petitions_in_country(code: str) -> QuerySet[Petition]:
-    # CountryField(multiple=True) stores "GB,FR": match the code as a whole item.
-    return with_card_data(public_petitions().filter(countries__contains=code.upper())).order_by(
+def petitions_in_countries(codes: list[str] | tuple[str, ...]) -> QuerySet[Petition]:
+    """Public petitions about any of these countries: open ones first, newest first."""
+    return with_card_data(public_petitions().filter(countries.any_of(codes))).order_by(
         "status", "-published_at"
     )
 
@@ -209,16 +204,6 @@ def countries_with_counts() -> list[tuple[str, int]]:
         for code in filter(None, codes):
             counts[code] = counts.get(code, 0) + 1
     return sorted(counts.items())
-
-
-def signer_signatures(email_key: str) -> list[Signature]:
-    """Everything stored about one signer (by normalised email), newest first."""
-    return list(
-        Signature.objects.filter(email_normalised=email_key)
-        .select_related("petition")
-        .prefetch_related("petition__translations")
-        .order_by("-created_at")
-    )
 
 
 # --- signatures over time and by country (charts, API) -------------------------------
@@ -281,3 +266,34 @@ def signature_stats(petition_id: int, count: int) -> SignatureStats:
         stats = _compute_stats(petition_id)
         cache.set(key, stats, STATS_CACHE_SECONDS)
     return stats
+
+
+def petitions_about(
+    *, url: str, story_id: int | None, include_drafts: bool = False
+) -> list[Petition]:
+    """Petitions drafted from a news story, or that cite the article at ``url`` itself."""
+    about = Q(related_url=url)
+    if story_id is not None:
+        about |= Q(story__pk=story_id)
+    statuses = (*PUBLIC_STATUSES, Petition.Status.DRAFT) if include_drafts else PUBLIC_STATUSES
+    return list(
+        Petition.objects.filter(about, status__in=statuses)
+        .distinct()
+        .prefetch_related("translations")
+    )
+
+
+def visible(petition: Petition | None, *, include_drafts: bool = False) -> Petition | None:
+    """The petition if a visitor may see it (staff see drafts too), else None."""
+    if petition is None:
+        return None
+    if petition.status in PUBLIC_STATUSES:
+        return petition
+    if include_drafts and petition.status == Petition.Status.DRAFT:
+        return petition
+    return None
+
+
+def organised_by(user: User, queryset: QuerySet[Petition]) -> QuerySet[Petition]:
+    """The petitions ``user`` may speak for: all for a superuser, else those they organise."""
+    return queryset if user.is_superuser else queryset.filter(organisers=user)

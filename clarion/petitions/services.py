@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clarion.confirmations import services as confirmations
+from clarion.confirmations.addresses import normalise_email
+from clarion.core import ratelimit
 from clarion.core.db import insert_or_skip
+from clarion.core.http import hash_ip
+from clarion.core.outbox import outbox_enqueue
 from clarion.core.tasks import enqueue
-from clarion.core.tokens import ConfirmState, absolute, new_token, token_hash
-from clarion.delivery.models import OutboxMessage
-from clarion.delivery.services import outbox_enqueue
+from clarion.core.tokens import absolute
 from clarion.petitions import abuse, search
 from clarion.petitions import tasks as petition_tasks
 from clarion.petitions.counts import refresh_counts
+from clarion.petitions.flows import SIGNATURE
 from clarion.petitions.models import Milestone, Petition, Signature
 
 
@@ -32,78 +32,22 @@ class SignatureError(ValidationError):
     """A signature that can't be taken, with a message fit to show the signer."""
 
 
-def normalise_email(email: str) -> str:
-    """The form of an address used to tell whether one person signed twice.
+# Signing through the API or the embedded widget is limited per address per hour.
+SIGN_WINDOW = 60 * 60
 
-    The whole address is case-folded (almost no mail system treats the local part
-    case-sensitively, and a signer who types their address in capitals is the same
-    person) and an internationalised domain is stored in its ASCII (IDNA) form.
+
+def sign_rate_limit(ip: str | None, scope: str) -> int:
+    """Count one signing attempt from this address; seconds to wait, or 0 if allowed.
+
+    Signing through the API (or the embedded widget) carries no cookie, so CSRF has
+    nothing to protect there; what stops a script from flooding the outbox is this
+    per-address limit, and the emailed confirmation stops it from signing for anyone.
     """
-    email = email.strip()
-    local, _sep, domain = email.rpartition("@")
-    if not local or not domain:
-        raise ValidationError(_("Enter a valid email address."))
-    try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ValidationError(_("Enter a valid email address.")) from None
-    return f"{local.casefold()}@{domain.lower()}"
-
-
-def hash_ip(ip: str | None) -> str:
-    """A keyed hash of an IP address: enough to spot one source, useless to reverse."""
-    if not ip:
-        return ""
-    key = hashlib.sha256(f"clarion-ip:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
-
-
-def _mail(signature: Signature, *, subject: str, template: str, **extra) -> tuple[str, str]:
-    """The (subject, body) of an email to the signer about their signature."""
-    petition = signature.petition
-    context = {
-        "signature": signature,
-        "petition": petition,
-        "petition_url": absolute(petition.get_absolute_url()),
-        "site_name": settings.CLARION_SITE_NAME,
-        **extra,
-    }
-    return subject % {"title": petition.shown.title}, render_to_string(template, context)
-
-
-def _queue_mail(signature: Signature, *, key: str, mail: tuple[str, str]) -> None:
-    """Queue an email to the signer about their signature.
-
-    Only the outbox row is written, in the caller's transaction: the worker sends it
-    within a second or so, and a slow or absent mail server never slows signing.
-    """
-    subject, body = mail
-    outbox_enqueue(key=key, to=signature.email, subject=subject, body=body)
-
-
-def _confirmation_mail(signature: Signature, token: str) -> tuple[str, str]:
-    return _mail(
-        signature,
-        subject=_("Please confirm your signature: %(title)s"),
-        template="petitions/email/confirm.txt",
-        confirm_url=absolute(reverse("petitions:confirm", args=[token])),
-        hours=settings.CLARION_CONFIRM_HOURS,
+    ip_key = hash_ip(ip or "unknown")[:40]
+    allowed, wait = ratelimit.hit(
+        f"sign:{scope}:{ip_key}", settings.CLARION_SIGN_API_PER_HOUR, SIGN_WINDOW
     )
-
-
-def _send_confirmation(signature: Signature, mail: tuple[str, str]) -> None:
-    _queue_mail(signature, key=f"confirm:{signature.pk}:{signature.token_hash[:16]}", mail=mail)
-
-
-def _send_already_signed(signature: Signature) -> None:
-    # One notice per signature per hour, however often the form is sent again.
-    hour = timezone.now().strftime("%Y%m%d%H")
-    mail = _mail(
-        signature,
-        subject=_("You have already signed: %(title)s"),
-        template="petitions/email/already_signed.txt",
-    )
-    _queue_mail(signature, key=f"already-signed:{signature.pk}:{hour}", mail=mail)
+    return 0 if allowed else wait
 
 
 @dataclass(frozen=True)
@@ -122,7 +66,7 @@ class SignatureInput:
 def signature_create(
     *, petition: Petition, data: SignatureInput, ip: str | None = None, language: str = "en"
 ) -> Signature:
-    """Take a signature and email the signer.
+    """Take a signature and email the signer (the shared flow of clarion.confirmations).
 
     The caller learns nothing about whether this email had signed before: the
     answer to show is always "check your email". A new address gets a pending
@@ -132,26 +76,22 @@ def signature_create(
     if not petition.can_be_signed:
         raise SignatureError(_("This petition is closed and no longer takes signatures."))
     email_key = normalise_email(data.email)
-
-    token, hashed, expires = new_token()
-    signature = Signature(
-        petition=petition,
-        full_name=data.full_name,
-        email=data.email.strip(),
-        email_normalised=email_key,
-        country=data.country,
-        postcode=data.postcode,
-        comment=data.comment,
-        show_name=data.show_name,
-        wants_updates=data.wants_updates,
-        language=language,
-        ip_hash=hash_ip(ip),
-        token_hash=hashed,
-        token_expires_at=expires,
+    prepared = confirmations.prepare(
+        SIGNATURE,
+        Signature(
+            petition=petition,
+            full_name=data.full_name,
+            email=data.email.strip(),
+            email_normalised=email_key,
+            country=data.country,
+            postcode=data.postcode,
+            comment=data.comment,
+            show_name=data.show_name,
+            wants_updates=data.wants_updates,
+            language=language,
+            ip_hash=hash_ip(ip),
+        ),
     )
-    # Written before the transaction: on SQLite the write lock is held only for the
-    # statements, not while a template renders (the holder may wait for the GIL).
-    mail = _confirmation_mail(signature, token)
 
     def assess() -> abuse.Verdict:
         # Held or clear; the signer is told the same either way (see petitions.abuse).
@@ -162,79 +102,17 @@ def signature_create(
         # locked for its own statement only, not for the whole signing.
         verdict = assess()
         with transaction.atomic():
-            return _signature_store(signature, verdict, mail)
+            return _signature_store(prepared, verdict)
     # SQLite has one writer at a time whatever the rows: the rate-limit hit and the
     # signature in one transaction take one turn in the write queue instead of two.
     with transaction.atomic():
-        return _signature_store(signature, assess(), mail)
+        return _signature_store(prepared, assess())
 
 
-def _signature_store(
-    signature: Signature, verdict: abuse.Verdict, mail: tuple[str, str]
-) -> Signature:
+def _signature_store(prepared: confirmations.Prepared, verdict: abuse.Verdict) -> Signature:
     for field, value in verdict.signature_fields().items():
-        setattr(signature, field, value)
-    # One statement either writes the signature or finds this address already signed.
-    if not insert_or_skip(signature, conflict=("petition", "email_normalised")):
-        fresh_hash, expires = signature.token_hash, signature.token_expires_at
-        signature = Signature.objects.select_related("petition").get(
-            petition=signature.petition_id, email_normalised=signature.email_normalised
-        )
-        if signature.is_confirmed:
-            _send_already_signed(signature)
-            return signature
-        # Still pending: a new link replaces the old one (it may have expired or been lost).
-        signature.token_hash = fresh_hash
-        signature.token_expires_at = expires
-        signature.save(update_fields=["token_hash", "token_expires_at"])
-    _send_confirmation(signature, mail)
-    return signature
-
-
-@dataclass(frozen=True)
-class ConfirmResult:
-    state: ConfirmState
-    signature: Signature | None = None
-
-
-def signature_for_token(token: str) -> ConfirmResult:
-    """What a confirmation link stands for, without changing anything."""
-    if not token or len(token) > 100:
-        return ConfirmResult(ConfirmState.INVALID)
-    signature = (
-        Signature.objects.select_related("petition").filter(token_hash=token_hash(token)).first()
-    )
-    if signature is None:
-        return ConfirmResult(ConfirmState.INVALID)
-    if signature.is_confirmed:
-        return ConfirmResult(ConfirmState.ALREADY, signature)
-    if signature.token_expires_at <= timezone.now():
-        return ConfirmResult(ConfirmState.EXPIRED, signature)
-    if not signature.petition.can_be_signed:
-        return ConfirmResult(ConfirmState.CLOSED, signature)
-    return ConfirmResult(ConfirmState.READY, signature)
-
-
-@transaction.atomic
-def signature_confirm(token: str) -> ConfirmResult:
-    """Confirm the signature behind ``token`` if the link is still good.
-
-    The conditional UPDATE makes a double click or two racing requests confirm
-    once: only one of them sees a row to change. Only the signature is written, marked
-    for counting: the worker folds it into the petition's count within about a second
-    (see ``petitions.counts``), so confirmations never queue on the petition row.
-    """
-    result = signature_for_token(token)
-    if result.state is not ConfirmState.READY or result.signature is None:
-        return result
-    signature = result.signature
-    changed = Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now(), count_pending=True
-    )
-    if not changed:
-        return ConfirmResult(ConfirmState.ALREADY, signature)
-    signature.refresh_from_db(fields=["confirmed_at"])
-    return ConfirmResult(ConfirmState.CONFIRMED, signature)
+        setattr(prepared.item, field, value)
+    return confirmations.store(SIGNATURE, prepared)
 
 
 # --- petitions ---------------------------------------------------------------------
@@ -295,119 +173,6 @@ def signatures_delete(signatures) -> int:
     if petition_ids:
         enqueue(petition_tasks.RECOUNT, petition_ids=petition_ids)
     return deleted
-
-
-# --- a signer's own data --------------------------------------------------------------
-
-MY_DATA_SALT = "clarion.my-data"
-
-
-def my_data_token(email_key: str) -> str:
-    """A link token for the signer with this normalised email; it expires, unstored."""
-    return signing.TimestampSigner(salt=MY_DATA_SALT).sign_object({"e": email_key})
-
-
-def my_data_email(token: str) -> str | None:
-    """The normalised email a my-data token stands for, or None if bad or expired."""
-    if not token or len(token) > 500:
-        return None
-    try:
-        data = signing.TimestampSigner(salt=MY_DATA_SALT).unsign_object(
-            token, max_age=timedelta(hours=settings.CLARION_MY_DATA_HOURS)
-        )
-    except (signing.BadSignature, ValueError):
-        return None
-    email = data.get("e") if isinstance(data, dict) else None
-    return email if isinstance(email, str) else None
-
-
-def my_data_request(email: str) -> None:
-    """Email a link to the signer's data, if this address has signed anything.
-
-    The caller always answers the same way, so the form reveals nothing about who
-    signed. At most one email per address per hour, however often the form is sent.
-    """
-    from clarion.letters.services import has_signons  # letters import this module
-
-    email_key = normalise_email(email)
-    if not (
-        Signature.objects.filter(email_normalised=email_key).exists() or has_signons(email_key)
-    ):
-        return
-    hour = timezone.now().strftime("%Y%m%d%H")
-    digest = hashlib.sha256(email_key.encode()).hexdigest()[:24]
-    # The worker's outbox job sends it within a second or so, as it does every email.
-    outbox_enqueue(
-        key=f"my-data:{digest}:{hour}",
-        to=email,
-        subject=_("Your signatures on %(site)s") % {"site": settings.CLARION_SITE_NAME},
-        body=render_to_string(
-            "petitions/email/my_data.txt",
-            {
-                "link": absolute(reverse("petitions:my_data", args=[my_data_token(email_key)])),
-                "hours": settings.CLARION_MY_DATA_HOURS,
-                "site_name": settings.CLARION_SITE_NAME,
-            },
-        ),
-    )
-
-
-def my_data_delete(email_key: str) -> int:
-    """Delete every signature of this signer (letter sign-ons too), correct the counts,
-    and drop the mail queued or kept for them. Returns how many signatures were deleted."""
-    from clarion.letters.services import signons_delete_for
-
-    with transaction.atomic():
-        signatures = Signature.objects.filter(email_normalised=email_key)
-        # The address as typed may differ in case from its normalised form.
-        addresses = set(signatures.values_list("email", flat=True)) | {email_key}
-        deleted = signatures_delete(signatures)
-        mail = Q()
-        for address in addresses:
-            mail |= Q(to__iexact=address)
-        OutboxMessage.objects.filter(mail).delete()
-        deleted += signons_delete_for(email_key)
-    return deleted
-
-
-# --- retention ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PurgeResult:
-    unconfirmed: int
-    ip_hashes: int
-    mail: int = 0
-
-
-def privacy_purge(now: datetime | None = None) -> PurgeResult:
-    """Delete signatures never confirmed, forget IP hashes and drop mail already sent,
-    once each is old enough.
-
-    Unconfirmed signatures count for nothing, and an IP hash only matters while abuse
-    is still being looked into; keeping either longer would only be a liability.
-    """
-    now = now or timezone.now()
-    stale = Signature.objects.filter(
-        confirmed_at__isnull=True,
-        created_at__lt=now - timedelta(days=settings.CLARION_PURGE_UNCONFIRMED_DAYS),
-    )
-    unconfirmed, _by_model = stale.delete()
-    from clarion.letters.services import purge_unconfirmed as purge_letter_signons
-
-    unconfirmed += purge_letter_signons(now)
-    ip_hashes = (
-        Signature.objects.exclude(ip_hash="")
-        .filter(created_at__lt=now - timedelta(days=settings.CLARION_PURGE_IP_DAYS))
-        .update(ip_hash="")
-    )
-    # Mail that went out (or gave up) holds an address and, for confirmations, a live
-    # link; once it can no longer be retried there is no reason to keep it.
-    mail, _by_model = OutboxMessage.objects.filter(
-        status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED],
-        created_at__lt=now - timedelta(days=settings.CLARION_PURGE_MAIL_DAYS),
-    ).delete()
-    return PurgeResult(unconfirmed=unconfirmed, ip_hashes=ip_hashes, mail=mail)
 
 
 # --- deadlines and milestones --------------------------------------------------------

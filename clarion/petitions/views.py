@@ -6,36 +6,26 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_countries import countries
+from django.views.decorators.http import require_GET, require_POST
 
 from clarion.core.http import client_ip
-from clarion.core.tokens import CONFIRM_HTTP_STATUS
-from clarion.letters.services import signon_export as letter_signon_export
-from clarion.letters.services import signons_of as letter_signons_of
-from clarion.letters.views import country_extras
+from clarion.core.pdf import pdf_response
 from clarion.petitions import charts, search, selectors
-from clarion.petitions.forms import MyDataForm, SearchForm, SignForm
-from clarion.petitions.models import Category, Petition
+from clarion.petitions.forms import SearchForm, SignForm
+from clarion.petitions.models import Petition
+from clarion.petitions.pdf import petition_document
 from clarion.petitions.services import (
-    ConfirmState,
     SignatureError,
-    my_data_delete,
-    my_data_email,
-    my_data_request,
-    signature_confirm,
     signature_create,
-    signature_for_token,
 )
+from clarion.taxonomy.models import Category
 
 PAGE_SIZE = 12
 SEARCH_PAGE_SIZE = 10
@@ -165,28 +155,6 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "petitions/thanks.html", {"petition": petition})
 
 
-@require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Opening the emailed link only shows a button; the POST behind it confirms.
-
-    Mail scanners fetch links but do not submit forms (and a POST needs the CSRF
-    cookie set by this page), so a scanner can never sign on someone's behalf.
-    """
-    if request.method == "POST":
-        result = signature_confirm(token)
-        if result.state is ConfirmState.CONFIRMED and result.signature is not None:
-            messages.success(request, _("Your signature is confirmed. Thank you for signing."))
-            return redirect(result.signature.petition.get_absolute_url() + "#count")
-    else:
-        result = signature_for_token(token)
-    return render(
-        request,
-        "petitions/confirm.html",
-        {"state": result.state.value, "signature": result.signature},
-        status=CONFIRM_HTTP_STATUS[result.state],
-    )
-
-
 def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
     return Paginator(items, size).get_page(request.GET.get("page"))
 
@@ -205,32 +173,6 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, selectors.petitions_in_category(category))
     return render(request, "petitions/category_detail.html", {"category": category, "page": page})
-
-
-@require_GET
-def country_index(request: HttpRequest) -> HttpResponse:
-    rows = [(code, countries.name(code), n) for code, n in selectors.countries_with_counts()]
-    rows.sort(key=lambda row: row[1])
-    return render(request, "petitions/country_index.html", {"countries": rows})
-
-
-@require_GET
-def country_detail(request: HttpRequest, code: str) -> HttpResponse:
-    code = code.upper()
-    if code not in countries:
-        raise Http404(_("There is no country with that code."))
-    page = _page(request, selectors.petitions_in_country(code))
-    return render(
-        request,
-        "petitions/country_detail.html",
-        {
-            "country_code": code,
-            "country_name": countries.name(code),
-            "page": page,
-            # The country's letters, stories and regions, from the letters app.
-            **country_extras(code),
-        },
-    )
 
 
 @require_GET
@@ -264,79 +206,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- a signer's own data --------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def my_data_start(request: HttpRequest) -> HttpResponse:
-    """Ask for a link to one's signatures. The answer never says whether they exist."""
-    form = MyDataForm(request.POST or None)
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "petitions/my_data_start.html", {"form": form}, status=400)
-        my_data_request(form.cleaned_data["email"])
-        return redirect("petitions:my_data_sent")
-    return render(request, "petitions/my_data_start.html", {"form": form})
-
-
 @require_GET
-def my_data_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "petitions/my_data_sent.html")
-
-
-@require_http_methods(["GET", "POST"])
-def my_data(request: HttpRequest, token: str) -> HttpResponse:
-    """Opening the link shows the data; only the POST behind the button deletes it."""
-    email_key = my_data_email(token)
-    if email_key is None:
-        return render(request, "petitions/my_data_invalid.html", status=404)
-    if request.method == "POST":
-        if request.POST.get("action") != "delete":
-            return HttpResponseBadRequest(_("Unknown action."))
-        deleted = my_data_delete(email_key)
-        return render(request, "petitions/my_data_deleted.html", {"deleted": deleted})
-    return render(
-        request,
-        "petitions/my_data.html",
-        {
-            "signatures": selectors.signer_signatures(email_key),
-            "letter_signons": letter_signons_of(email_key),
-            "token": token,
-        },
-    )
-
-
-@require_GET
-def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
-    email_key = my_data_email(token)
-    if email_key is None:
-        return JsonResponse({"error": _("This link is not valid or has expired.")}, status=404)
-    data = {
-        "email": email_key,
-        "exported_at": timezone.now().isoformat(),
-        "signatures": [
-            {
-                "petition": s.petition.title,
-                "petition_url": request.build_absolute_uri(s.petition.get_absolute_url()),
-                "full_name": s.full_name,
-                "email": s.email,
-                "country": s.country.code,
-                "postcode": s.postcode,
-                "comment": s.comment,
-                "show_name": s.show_name,
-                "wants_updates": s.wants_updates,
-                "language": s.language,
-                "signed_at": s.created_at.isoformat(),
-                "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
-                "ip_address_stored": "only as a keyed hash" if s.ip_hash else "no",
-            }
-            for s in selectors.signer_signatures(email_key)
-        ],
-        "letter_signatures": [
-            letter_signon_export(s, request.build_absolute_uri(s.letter.get_absolute_url()))
-            for s in letter_signons_of(email_key)
-        ],
-    }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="my-signatures.json"'
-    return response
+def pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    return pdf_response(*petition_document(_petition_or_404(request, slug)))

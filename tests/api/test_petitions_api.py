@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clarion.petitions.models import Category, Demand, Petition, PetitionTranslation, Target
+from clarion.petitions.models import Demand, Petition, PetitionTranslation
+from clarion.taxonomy.models import Category, Target
 
 pytestmark = pytest.mark.django_db
 

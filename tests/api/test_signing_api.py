@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from clarion.delivery.models import OutboxMessage
+from clarion.confirmations.services import confirm as confirm_link
+from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition, Signature
-from clarion.petitions.services import signature_confirm
 from tests.conftest import confirm_token_from, fold
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_it_takes_a_signature_and_emails_a_link_that_confirms_it(client, petitio
     )
     assert signature.confirmed_at is None
     message = OutboxMessage.objects.get(to="bea@example.org")
-    signature_confirm(confirm_token_from(message.body))
+    confirm_link("signature", confirm_token_from(message.body))
     fold()
     petition.refresh_from_db()
     assert petition.signature_count == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
-from clarion.delivery.models import OutboxMessage
+from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Signature
 
 pytestmark = pytest.mark.django_db

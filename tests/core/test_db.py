@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from clarion.core.db import insert_or_skip
-from clarion.delivery.models import OutboxMessage
+from clarion.core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 

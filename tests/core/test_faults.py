@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from clarion.delivery.models import OutboxMessage
+from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition, Signature
 from tests.conftest import confirm_token_from
 from tests.processes import (

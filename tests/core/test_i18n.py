@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
 
-from clarion.delivery.models import OutboxMessage
+from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition, PetitionTranslation, Signature
 from clarion.petitions.services import petition_reindex
 from tests.conftest import fold, issued_token, require

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from clarion.core.worker import Periodic, Worker
-from clarion.delivery.models import OutboxMessage
-from clarion.delivery.services import outbox_enqueue
+from clarion.core.jobs import Periodic
+from clarion.core.models import OutboxMessage
+from clarion.core.outbox import outbox_drain_all, outbox_enqueue
+from clarion.core.worker import Worker
 from clarion.news.models import Article, Story
 from clarion.news.services import feed_add
 from clarion.petitions.models import Petition
@@ -76,11 +77,9 @@ def test_it_stops_cleanly_when_asked():
 
 
 def test_the_outbox_job_keeps_sending_while_full_batches_go_out():
-    from clarion.core import worker as worker_module
-
     for n in range(5):
         outbox_enqueue(key=f"burst-{n}", to=f"r{n}@example.org", subject="Hi", body="Hi.")
-    assert worker_module.send_mail(batch=2) == 5
+    assert outbox_drain_all(batch=2) == 5
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {
         OutboxMessage.Status.SENT
     }

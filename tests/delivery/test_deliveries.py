@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from pypdf import PdfReader
 
-from clarion.core.worker import send_mail
+from clarion.core.outbox import outbox_drain_all as send_mail
 from clarion.delivery.models import Delivery
 from clarion.petitions.models import TargetResponse
-from tests.delivery.test_smtp import smtp  # noqa: F401 - a real SMTP server on loopback
+from tests.core.test_smtp import smtp  # noqa: F401 - a real SMTP server on loopback
 
 pytestmark = pytest.mark.django_db
 

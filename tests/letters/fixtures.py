@@ -9,14 +9,14 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
-from clarion.delivery.models import OutboxMessage
+from clarion.confirmations.services import confirm as confirm_link
+from clarion.core.models import OutboxMessage
 from clarion.letters.models import Addressee, Letter, LetterTranslation, SignOnStatus
 from clarion.letters.services import (
     IndividualInput,
     OrganisationInput,
     individual_signon,
     organisation_signon,
-    signon_confirm,
     signons_approve,
 )
 
@@ -103,7 +103,7 @@ def endorse(db) -> Callable:
         )
         signon = organisation_signon(letter=letter, data=data, ip="192.0.2.9")
         if status in (SignOnStatus.CONFIRMED, SignOnStatus.APPROVED):
-            signon_confirm("org", letter_token(signon))
+            confirm_link("org", letter_token(signon))
         if status == SignOnStatus.APPROVED:
             signons_approve(type(signon).objects.filter(pk=signon.pk))
         signon.refresh_from_db()
@@ -123,7 +123,7 @@ def sign_letter(db) -> Callable:
         )
         signon = individual_signon(letter=letter, data=data, ip="192.0.2.10")
         if confirm:
-            signon_confirm("person", letter_token(signon))
+            confirm_link("person", letter_token(signon))
             signon.refresh_from_db()
         return signon
 

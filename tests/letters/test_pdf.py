@@ -64,7 +64,7 @@ def test_a_draft_letter_has_no_public_pdf(client, make_letter):
 def test_the_petition_pdf_names_only_signers_who_agreed(client, petition, sign):
     sign(petition, "shown@example.org", full_name="Shown Signer", show_name=True)
     sign(petition, "hidden@example.org", full_name="Hidden Signer", show_name=False)
-    url = reverse("letters:petition_pdf", args=[petition.slug])
+    url = reverse("petitions:pdf", args=[petition.slug])
     text = _text(client.get(url))
     assert "Clean the Thames" in text
     assert "Ministry of Water" in text  # the target

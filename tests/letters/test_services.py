@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError
 
-from clarion.delivery.models import OutboxMessage
+from clarion.confirmations.services import confirm as confirm_link
+from clarion.confirmations.services import lookup
+from clarion.core.models import OutboxMessage
 from clarion.letters import selectors
 from clarion.letters.models import Letter, OrganisationSignature, SignOnStatus
 from clarion.letters.services import (
@@ -14,8 +16,6 @@ from clarion.letters.services import (
     SignOnError,
     normalise_org_name,
     organisation_signon,
-    signon_confirm,
-    signon_for_token,
     signons_approve,
     signons_reject,
 )
@@ -35,7 +35,7 @@ def test_it_shows_an_organisation_only_after_confirmation_and_approval(letter, e
     assert signon.status == SignOnStatus.PENDING
     assert selectors.approved_organisations(letter) == []
 
-    signon_confirm("org", letter_token(signon))
+    confirm_link("org", letter_token(signon))
     signon.refresh_from_db()
     assert signon.status == SignOnStatus.CONFIRMED
     assert selectors.approved_organisations(letter) == []
@@ -79,7 +79,7 @@ def test_it_resends_the_link_to_the_same_contact_signing_again(letter, endorse):
     links = OutboxMessage.objects.filter(key__startswith=f"letter-confirm:org:{first.pk}:")
     assert links.count() == 2
     # The newer link works; the older one was replaced.
-    assert signon_for_token("org", letter_token(first)).state.value == "ready"
+    assert lookup("org", letter_token(first)).state.value == "ready"
 
 
 def test_it_tells_a_confirmed_contact_they_have_signed_already(letter, endorse):

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from clarion.core.worker import poll_due_feeds
+from clarion.news.jobs import poll_due_feeds
 from clarion.news.models import Article, Feed
 from clarion.news.services import feed_add, feed_poll
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clarion.news.models import Article
-from clarion.petitions.models import Category
+from clarion.taxonomy.models import Category
 from tests.news.factories import ingest, item
 from tests.news.test_grouping import DROUGHT_A, DROUGHT_B
 

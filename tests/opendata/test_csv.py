@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from clarion.petitions.models import Petition, Target
+from clarion.petitions.models import Petition
+from clarion.taxonomy.models import Target
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from clarion.delivery.models import OutboxMessage
+from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition, Signature
 
 pytestmark = pytest.mark.django_db

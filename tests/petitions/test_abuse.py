@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from clarion.confirmations.services import confirm as confirm_link
 from clarion.core import ratelimit
-from clarion.core.models import RateLimitBucket
-from clarion.delivery.models import OutboxMessage
+from clarion.core.models import OutboxMessage, RateLimitBucket
 from clarion.petitions import abuse, selectors
 from clarion.petitions.counts import fold_counts, recount_all
 from clarion.petitions.models import (
@@ -24,7 +24,7 @@ from clarion.petitions.models import (
     Review,
     Signature,
 )
-from clarion.petitions.services import SignatureInput, signature_confirm, signature_create
+from clarion.petitions.services import SignatureInput, signature_create
 from tests.conftest import issued_token
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def sign(
     data = SignatureInput(full_name="Ana Example", email=email, country="GB", honeypot=honeypot)
     signature = signature_create(petition=petition, data=data, ip=ip)
     if confirm:
-        signature_confirm(issued_token(signature))
+        confirm_link("signature", issued_token(signature))
     signature.refresh_from_db()
     return signature
 
@@ -299,7 +299,7 @@ def test_a_filled_honeypot_is_held_and_the_signer_told_nothing(client, petition)
     assert bot["Location"] == person["Location"]
     signature = Signature.objects.get(email="robo@example.org")
     assert signature.held and signature.hold_reason == HoldReason.HONEYPOT
-    signature_confirm(issued_token(signature))
+    confirm_link("signature", issued_token(signature))
     assert count(petition) == 0
     assert "Robo Signer" not in client.get(petition.get_absolute_url()).content.decode()
 
@@ -324,7 +324,7 @@ def test_releasing_held_signatures_counts_them_at_the_next_fold(petition, clock)
         Review.RELEASED,
     }
     # The unconfirmed one counts once its signer confirms.
-    signature_confirm(issued_token(unconfirmed))
+    confirm_link("signature", issued_token(unconfirmed))
     assert count(petition) == 5
     assert recount_all() == 0
 

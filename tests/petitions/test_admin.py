@@ -15,15 +15,16 @@ from django.utils import timezone
 
 from clarion.petitions import search
 from clarion.petitions.admin import CSV_COLUMNS
-from clarion.petitions.models import Category, Petition, Signature, Target
+from clarion.petitions.models import Petition, Signature
+from clarion.taxonomy.models import Category, Target
 
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/"
 PETITIONS = "/admin/petitions/petition/"
 SIGNATURES = "/admin/petitions/signature/"
-CATEGORIES = "/admin/petitions/category/"
-TARGETS = "/admin/petitions/target/"
+CATEGORIES = "/admin/taxonomy/category/"
+TARGETS = "/admin/taxonomy/target/"
 CHANGELISTS = [PETITIONS, SIGNATURES, CATEGORIES, TARGETS]
 
 

@@ -10,14 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from clarion.confirmations.services import confirm as confirm_link
+from clarion.core.http import hash_ip
 from clarion.petitions.counts import fold_counts, recount_all
 from clarion.petitions.models import AbuseListEntry, Petition, RateRule, Review, Signature
-from clarion.petitions.services import (
-    SignatureInput,
-    hash_ip,
-    signature_confirm,
-    signature_create,
-)
+from clarion.petitions.services import SignatureInput, signature_create
 from tests.conftest import issued_token
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +39,7 @@ def reviewer(db):
 def _sign(petition: Petition, email: str, ip: str) -> Signature:
     data = SignatureInput(full_name="Sam Example", email=email, country="GB")
     signature = signature_create(petition=petition, data=data, ip=ip)
-    signature_confirm(issued_token(signature))
+    confirm_link("signature", issued_token(signature))
     return signature
 
 

@@ -9,12 +9,13 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+from clarion.confirmations.services import confirm as confirm_link
 from clarion.core import tasks
 from clarion.core.models import Task
 from clarion.petitions import counts
 from clarion.petitions.counts import FOLD_LOCK, fold_counts, recount_all
 from clarion.petitions.models import Petition, Signature
-from clarion.petitions.services import SignatureInput, signature_confirm, signature_create
+from clarion.petitions.services import SignatureInput, signature_create
 from tests.conftest import fold, issued_token
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def _pending(petition: Petition, email: str) -> Signature:
 
 def _confirmed_without_fold(petition: Petition, count: int, start: int = 0) -> None:
     for n in range(start, start + count):
-        signature_confirm(issued_token(_pending(petition, f"signer{n}@example.org")))
+        confirm_link("signature", issued_token(_pending(petition, f"signer{n}@example.org")))
 
 
 def _count(petition: Petition) -> int:
@@ -40,7 +41,7 @@ def test_confirming_does_not_touch_the_petition_row(petition):
     before = Petition.objects.values().get(pk=petition.pk)
 
     with CaptureQueriesContext(connection) as queries:
-        signature_confirm(token)
+        confirm_link("signature", token)
 
     table = Petition._meta.db_table
     writes = [
@@ -78,7 +79,7 @@ def test_a_confirmation_made_while_a_fold_runs_waits_for_the_next_fold(petition,
     def confirm_meanwhile():
         # Lands after the fold read its pending confirmations, before it clears them.
         monkeypatch.setattr(counts, "_confirmed_count_subquery", count_subquery)
-        signature_confirm(late_token)
+        confirm_link("signature", late_token)
         return count_subquery()
 
     monkeypatch.setattr(counts, "_confirmed_count_subquery", confirm_meanwhile)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clarion.delivery.models import OutboxMessage
+from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Milestone, Petition, Signature
 from clarion.petitions.services import milestones_record, next_goal, petitions_close_due
 

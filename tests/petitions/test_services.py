@@ -6,20 +6,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clarion.delivery.models import OutboxMessage
+from clarion.confirmations.addresses import normalise_email
+from clarion.confirmations.services import ConfirmState, lookup
+from clarion.confirmations.services import confirm as confirm_link
+from clarion.core.http import hash_ip
+from clarion.core.models import OutboxMessage
 from clarion.petitions.counts import recount_all
 from clarion.petitions.models import Petition, Signature
 from clarion.petitions.services import (
-    ConfirmState,
     SignatureError,
     SignatureInput,
-    hash_ip,
-    normalise_email,
     petition_close,
     petition_publish,
-    signature_confirm,
     signature_create,
-    signature_for_token,
     signatures_delete,
 )
 from tests.conftest import fold, issued_token
@@ -66,7 +65,7 @@ def test_it_counts_a_signature_only_once_confirmed(petition):
     fold()
     petition.refresh_from_db()
     assert petition.signature_count == 0
-    result = signature_confirm(issued_token(signature))
+    result = confirm_link("signature", issued_token(signature))
     assert result.state is ConfirmState.CONFIRMED
     fold()
     petition.refresh_from_db()
@@ -76,8 +75,8 @@ def test_it_counts_a_signature_only_once_confirmed(petition):
 def test_it_confirms_once_when_the_link_is_used_twice(petition):
     signature = signature_create(petition=petition, data=_input())
     token = issued_token(signature)
-    assert signature_confirm(token).state is ConfirmState.CONFIRMED
-    assert signature_confirm(token).state is ConfirmState.ALREADY
+    assert confirm_link("signature", token).state is ConfirmState.CONFIRMED
+    assert confirm_link("signature", token).state is ConfirmState.ALREADY
     fold()
     fold()
     petition.refresh_from_db()
@@ -106,8 +105,8 @@ def test_it_replaces_the_link_when_a_pending_signer_signs_again(petition):
     signature_create(petition=petition, data=_input())
     new_token = issued_token(first)
     assert new_token != old_token
-    assert signature_for_token(old_token).state is ConfirmState.INVALID
-    assert signature_confirm(new_token).state is ConfirmState.CONFIRMED
+    assert lookup("signature", old_token).state is ConfirmState.INVALID
+    assert confirm_link("signature", new_token).state is ConfirmState.CONFIRMED
     assert Signature.objects.count() == 1
 
 
@@ -116,14 +115,14 @@ def test_it_refuses_an_expired_link(petition):
     Signature.objects.filter(pk=signature.pk).update(
         token_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert signature_confirm(issued_token(signature)).state is ConfirmState.EXPIRED
+    assert confirm_link("signature", issued_token(signature)).state is ConfirmState.EXPIRED
     signature.refresh_from_db()
     assert signature.confirmed_at is None
 
 
 def test_it_refuses_nonsense_tokens(petition):
-    assert signature_confirm("not-a-token").state is ConfirmState.INVALID
-    assert signature_confirm("x" * 500).state is ConfirmState.INVALID
+    assert confirm_link("signature", "not-a-token").state is ConfirmState.INVALID
+    assert confirm_link("signature", "x" * 500).state is ConfirmState.INVALID
 
 
 def test_it_refuses_signatures_on_a_closed_petition(petition):
@@ -136,7 +135,7 @@ def test_it_refuses_signatures_on_a_closed_petition(petition):
 def test_it_refuses_to_confirm_after_the_petition_closed(petition):
     signature = signature_create(petition=petition, data=_input())
     petition_close(petition)
-    assert signature_confirm(issued_token(signature)).state is ConfirmState.CLOSED
+    assert confirm_link("signature", issued_token(signature)).state is ConfirmState.CLOSED
     fold()
     petition.refresh_from_db()
     assert petition.signature_count == 0

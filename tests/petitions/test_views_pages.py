@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from clarion.petitions.models import Category, Petition
+from clarion.petitions.models import Petition
+from clarion.taxonomy.models import Category
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from clarion.delivery.models import OutboxMessage
+from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition, Signature
 from clarion.petitions.services import petition_close
 

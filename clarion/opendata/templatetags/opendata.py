@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from clarion.api.common import absolute
+from clarion.core.tokens import absolute
 
 register = template.Library()
 

@@ -84,9 +84,10 @@ class Command(BaseCommand):
                     self.cfg.set(key, value)
 
             def load(self):
-                from clarion.wsgi import application
+                # The project's WSGI_APPLICATION, as runserver finds it.
+                from django.core.servers.basehttp import get_internal_wsgi_application
 
-                return application
+                return get_internal_wsgi_application()
 
         self.stdout.write(
             f"Serving on http://{config['bind'][0]} with {config['workers']} worker(s) "

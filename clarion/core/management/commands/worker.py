@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from clarion.core.worker import Worker, default_jobs
+from clarion.core.jobs import discover as discover_jobs
+from clarion.core.worker import Worker
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         worker = Worker(
-            default_jobs(settings.CLARION_WORKER_TICK), consumers=max(1, options["consumers"])
+            discover_jobs(settings.CLARION_WORKER_TICK), consumers=max(1, options["consumers"])
         )
         if options["once"]:
             for name, count in worker.run_round().items():

@@ -1,0 +1,201 @@
+"""The one confirmation flow, for every kind of email-confirmed action.
+
+1. ``prepare`` gives a new item its link and writes its email, before any transaction.
+2. ``store``, inside the caller's transaction, writes the pending item and queues the
+   email in the outbox; when this person did it before, it queues a fresh link (still
+   pending) or a note that it is done (at most once an hour) instead. The caller always
+   answers "check your email", so the page never tells who signed.
+3. Opening the link (``lookup``) changes nothing; the POST behind the page's button
+   (``confirm``) confirms, once, with a conditional UPDATE.
+4. ``purge_unconfirmed`` forgets what was never confirmed.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clarion.confirmations import flows
+from clarion.confirmations.flows import Flow
+from clarion.confirmations.models import Confirmable
+from clarion.core.db import insert_or_skip
+from clarion.core.outbox import outbox_enqueue
+from clarion.core.tokens import absolute, new_token, token_hash
+
+
+class ConfirmState(enum.Enum):
+    """What a confirmation link stands for."""
+
+    READY = "ready"  # valid and waiting for the person's deliberate click
+    CONFIRMED = "confirmed"  # just confirmed by this request
+    ALREADY = "already"  # the link was used before
+    EXPIRED = "expired"
+    CLOSED = "closed"  # what was signed stopped taking signatures first
+    INVALID = "invalid"
+
+
+# The status code of the page a confirmation link opens, by what the link stands for.
+CONFIRM_HTTP_STATUS = {
+    ConfirmState.READY: 200,
+    ConfirmState.CONFIRMED: 200,
+    ConfirmState.ALREADY: 200,
+    ConfirmState.EXPIRED: 410,
+    ConfirmState.CLOSED: 410,
+    ConfirmState.INVALID: 404,
+}
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    state: ConfirmState
+    item: Confirmable | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    item: Confirmable
+    token: str
+    mail: tuple[str, str]
+
+
+def _words(flow: Flow, item: Confirmable) -> dict[str, str]:
+    return {
+        "title": flow.title(item),
+        "name": flow.signer(item),
+        "site": settings.CLARION_SITE_NAME,
+        "hours": str(settings.CLARION_CONFIRM_HOURS),
+    }
+
+
+def _paragraphs(texts: tuple, words: dict[str, str]) -> list[str]:
+    return [str(text) % words for text in texts if text]
+
+
+def confirmation_mail(flow: Flow, item: Confirmable, token: str) -> tuple[str, str]:
+    """The (subject, body) of the email that carries the link."""
+    words = _words(flow, item)
+    body = render_to_string(
+        "confirmations/email/confirm.txt",
+        {
+            "before_link": _paragraphs(flow.wording.before_link, words),
+            "confirm_url": absolute(flow.confirm_path(token)),
+            "after_link": _paragraphs((*flow.wording.after_link, flow.wording.note), words),
+            "hours": settings.CLARION_CONFIRM_HOURS,
+            "site_name": settings.CLARION_SITE_NAME,
+            "subject_url": absolute(flow.subject_url(item)),
+        },
+    )
+    return str(flow.wording.subject) % words, body
+
+
+def already_mail(flow: Flow, item: Confirmable) -> tuple[str, str]:
+    """The (subject, body) of the note that says it is done already."""
+    words = _words(flow, item)
+    body = render_to_string(
+        "confirmations/email/already.txt",
+        {
+            "paragraphs": _paragraphs(flow.wording.already_mail, words),
+            "site_name": settings.CLARION_SITE_NAME,
+            "subject_url": absolute(flow.subject_url(item)),
+        },
+    )
+    return str(flow.wording.already_subject) % words, body
+
+
+def prepare(flow: Flow, item: Confirmable) -> Prepared:
+    """Give a new ``item`` its link and write its email.
+
+    Done before the caller's transaction: on SQLite the write lock is then held only
+    while the statements run, not while a template renders.
+    """
+    token, hashed, expires = new_token()
+    item.token_hash, item.token_expires_at = hashed, expires
+    return Prepared(item, token, confirmation_mail(flow, item, token))
+
+
+def _queue(item: Confirmable, key: str, mail: tuple[str, str]) -> None:
+    subject, body = mail
+    outbox_enqueue(key=key, to=item.email, subject=subject, body=body)
+
+
+def store(flow: Flow, prepared: Prepared) -> Confirmable:
+    """Write the pending item, or find this person's earlier one, and queue the email.
+
+    Call it inside a transaction: the outbox row commits with the item. One statement
+    either writes the item or finds the row that holds its ``flow.conflict`` fields.
+    Returns the row that stands for the person's action, new or earlier.
+    """
+    item = prepared.item
+    if insert_or_skip(item, conflict=flow.conflict):
+        _queue(item, f"{flow.key_prefix}:{item.pk}:{item.token_hash[:16]}", prepared.mail)
+        return item
+    same = {name: getattr(item, item._meta.get_field(name).attname) for name in flow.conflict}
+    existing = flow.model.objects.select_related(flow.parent).get(**same)
+    flow.check_existing(existing, item)
+    if existing.is_confirmed:
+        # One note per item per hour, however often the form is sent again.
+        hour = timezone.now().strftime("%Y%m%d%H")
+        key = f"{flow.already_key_prefix}:{existing.pk}:{hour}"
+        _queue(existing, key, already_mail(flow, existing))
+        return existing
+    # Still pending: a new link replaces the old one (it may have expired or been lost).
+    existing.token_hash, existing.token_expires_at = item.token_hash, item.token_expires_at
+    existing.save(update_fields=["token_hash", "token_expires_at"])
+    _queue(existing, f"{flow.key_prefix}:{existing.pk}:{item.token_hash[:16]}", prepared.mail)
+    return existing
+
+
+def lookup(kind: str, token: str) -> ConfirmResult:
+    """What a confirmation link stands for, without changing anything."""
+    flow = flows.get(kind)
+    if flow is None or not token or len(token) > 100:
+        return ConfirmResult(ConfirmState.INVALID)
+    item = (
+        flow.model.objects.select_related(flow.parent).filter(token_hash=token_hash(token)).first()
+    )
+    if item is None:
+        return ConfirmResult(ConfirmState.INVALID)
+    if item.is_confirmed:
+        return ConfirmResult(ConfirmState.ALREADY, item)
+    if item.token_expires_at <= timezone.now():
+        return ConfirmResult(ConfirmState.EXPIRED, item)
+    if not flow.is_open(item):
+        return ConfirmResult(ConfirmState.CLOSED, item)
+    return ConfirmResult(ConfirmState.READY, item)
+
+
+@transaction.atomic
+def confirm(kind: str, token: str) -> ConfirmResult:
+    """Confirm the item behind ``token`` if the link is still good.
+
+    The conditional UPDATE makes a double click or two racing requests confirm once:
+    only one of them sees a row to change.
+    """
+    result = lookup(kind, token)
+    if result.state is not ConfirmState.READY or result.item is None:
+        return result
+    flow = flows.get(kind)
+    assert flow is not None  # lookup found the item through it
+    item = result.item
+    extra = flow.confirmed_fields()
+    changed = flow.model.objects.filter(pk=item.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), **extra
+    )
+    if not changed:
+        return ConfirmResult(ConfirmState.ALREADY, item)
+    item.refresh_from_db(fields=["confirmed_at", *extra])
+    return ConfirmResult(ConfirmState.CONFIRMED, item)
+
+
+def purge_unconfirmed(flow: Flow, cutoff: datetime) -> int:
+    """Delete the flow's items never confirmed and created before ``cutoff``."""
+    deleted, _by_model = flow.model.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -1,0 +1,190 @@
+"""The outbox: every email Clarion sends is first a row here.
+
+Web requests only write rows (``outbox_enqueue``, in the transaction of the change the
+mail is about); the worker's outbox job drains them every second. A request therefore
+never waits on a mail server, and a message is sent only once its cause has committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
+from django.utils import timezone
+
+from clarion.core.db import insert_or_skip
+from clarion.core.models import OutboxMessage
+
+logger = logging.getLogger("clarion.outbox")
+
+# A message claimed longer ago than this belongs to a sender that died mid-send (its
+# lease): SMTP attempts give up after EMAIL_TIMEOUT, far sooner.
+STALE_CLAIM = timedelta(minutes=5)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a message waits after its ``attempts``-th failed attempt.
+
+    One minute, then doubling, at most an hour: a mail server that is down for a
+    moment costs a minute, and one down for hours is asked about once an hour, until
+    CLARION_MAIL_MAX_ATTEMPTS attempts have failed (by default 12: about six hours).
+    """
+    return timedelta(seconds=min(3600, 30 * 2**attempts))
+
+
+def outbox_enqueue(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+    attachment: tuple[str, str, bytes] | None = None,
+) -> bool:
+    """Queue one email. Enqueueing the same key twice keeps the first message.
+
+    Returns True when this call queued it. One INSERT settles both cases, so the
+    caller's transaction needs no savepoint and no lookup first (signing calls this).
+    ``attachment`` is (file name, content type, content).
+    """
+    message = OutboxMessage(key=key, to=to, subject=subject, body=body, headers=headers or {})
+    if attachment is not None:
+        message.attachment_name, message.attachment_type, message.attachment = attachment
+    return insert_or_skip(message, conflict=("key",))
+
+
+def _claim(message_id: int) -> datetime | None:
+    """Claim the message for this sender; returns the claim's time, or None if not ours."""
+    now = timezone.now()
+    claimable = Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    claimed = OutboxMessage.objects.filter(claimable, pk=message_id).update(
+        status=OutboxMessage.Status.SENDING, claimed_at=now
+    )
+    return now if claimed == 1 else None
+
+
+def outbox_send(message_id: int) -> bool:
+    """Send one message if nobody else is sending it. Returns True when it went out."""
+    claimed_at = _claim(message_id)
+    if claimed_at is None:
+        return False
+    # The outcome is recorded only while the claim is still ours: a sender that
+    # outlived STALE_CLAIM has been replaced, and the new owner records the outcome.
+    ours = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxMessage.Status.SENDING, claimed_at=claimed_at
+    )
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        _deliver(message)
+    except Exception as exc:  # any transport error: record it and retry later
+        attempts = message.attempts + 1
+        # Given up: the message stays in the outbox, FAILED with its last error, for an
+        # operator to see in admin and send again once the cause is fixed.
+        failed = attempts >= settings.CLARION_MAIL_MAX_ATTEMPTS
+        ours.update(
+            status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
+            attempts=attempts,
+            next_attempt_at=timezone.now() + retry_delay(attempts),
+            last_error=f"{type(exc).__name__}: {exc}"[:1000],
+            claimed_at=None,
+        )
+        logger.warning("outbox message %s not sent (attempt %s): %s", message_id, attempts, exc)
+        return False
+    ours.update(
+        status=OutboxMessage.Status.SENT,
+        attempts=message.attempts + 1,
+        sent_at=timezone.now(),
+        last_error="",
+    )
+    return True
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The Message-ID of ``message``: the same on every attempt to send it.
+
+    Exactly-once delivery over SMTP is impossible: when the server has taken the
+    message but the sender dies (or the connection drops) before it hears "250" or
+    before it records SENT, the message is claimed again once the claim goes stale and
+    sent a second time. A stable Message-ID makes that rare duplicate harmless: mail
+    clients and many servers fold messages with one Message-ID into one, and anyone
+    can see it is the same message.
+    """
+    digest = hashlib.sha256(message.key.encode()).hexdigest()[:20]
+    domain = urlsplit(settings.CLARION_BASE_URL).hostname or "localhost"
+    return f"<clarion.{message.pk}.{digest}@{domain}>"
+
+
+def _deliver(message: OutboxMessage) -> None:
+    if settings.CLARION_MAIL_OUTBOX_ONLY:
+        # Development default: the message stays readable on the outbox page.
+        return
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers={
+            "Auto-Submitted": "auto-generated",
+            **message.headers,
+            "X-Clarion-Message": message.key,
+            "Message-ID": message_id(message),
+        },
+        connection=connection,
+    )
+    if message.attachment is not None:
+        email.attach(message.attachment_name, bytes(message.attachment), message.attachment_type)
+    email.send()
+
+
+def outbox_retry(message_ids: list[int]) -> int:
+    """Send given-up (FAILED) messages again: due now, with a fresh set of attempts."""
+    return OutboxMessage.objects.filter(
+        pk__in=message_ids, status=OutboxMessage.Status.FAILED
+    ).update(
+        status=OutboxMessage.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_at=None,
+    )
+
+
+def outbox_drain(limit: int = 100) -> int:
+    """Send every due message, oldest first. Returns how many went out.
+
+    Several drains may run at once (two workers, or a slow drain overlapping the next
+    second's): each message is claimed before it is sent, so none goes out twice.
+    """
+    now = timezone.now()
+    due = OutboxMessage.objects.filter(
+        Q(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+        | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    ).order_by("next_attempt_at", "id")
+    sent = 0
+    for message_id in due.values_list("pk", flat=True)[:limit]:
+        sent += outbox_send(message_id)
+    return sent
+
+
+def outbox_drain_all(batch: int = 100, budget: float = 60.0) -> int:
+    """Drain the outbox in batches until a batch comes back short (or ``budget`` s pass).
+
+    A burst of signatures is sent as fast as the mail server takes it instead of one
+    batch a second; the budget lets the worker's lane look at the schedule now and then.
+    """
+    sent = 0
+    deadline = time.monotonic() + budget
+    while time.monotonic() < deadline:
+        went = outbox_drain(limit=batch)
+        sent += went
+        if went < batch:
+            break
+    return sent
