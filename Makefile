@@ -42,6 +42,7 @@ test: setup-dev browser gettext lint check-migrations pytest
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 check-migrations:
 	$(TEST_ENV) $(BIN)/clarion makemigrations --check --dry-run

@@ -1,14 +1,14 @@
-"""What every list endpoint of the API shares: absolute links, paging, filter checks."""
+"""What the API's endpoints share: parameter limits, absolute links, page links."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest
 from pydantic import Field
+
+from clarion.core.tokens import absolute
 
 MAX_PER_PAGE = 100
 
@@ -34,26 +34,7 @@ CountryCode = Annotated[
 ]
 
 
-def absolute(path: str) -> str:
-    return f"{settings.CLARION_BASE_URL}{path}"
-
-
 def page_link(request: HttpRequest, page: int) -> str:
     params = request.GET.copy()
     params["page"] = str(page)
     return absolute(f"{request.path}?{urlencode(sorted(params.items()))}")
-
-
-def page_of(
-    request: HttpRequest, *, total: int, page: int, per_page: int, results: Sequence[dict]
-) -> dict:
-    """The envelope of one page of results, with links to its neighbours."""
-    pages = max(1, -(-total // per_page))
-    return {
-        "count": total,
-        "page": page,
-        "pages": pages,
-        "next": page_link(request, page + 1) if page < pages else None,
-        "previous": page_link(request, page - 1) if page > 1 else None,
-        "results": list(results),
-    }

@@ -3,17 +3,17 @@
 Only what the letter's page shows: never a contact person or an email address.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from clarion.api.common import CountryCode, Page, PerPage, Text, absolute, page_of
-from clarion.api.letters_schemas import LetterDetailOut, LetterPage
+from clarion.api.common import CountryCode, Text, absolute
+from clarion.api.letters_schemas import LetterDetailOut, LetterOut
+from clarion.api.pagination import PageNumbers, Rendered
 from clarion.api.schemas import ErrorOut, ValidationErrorOut
 from clarion.letters import selectors
 from clarion.letters.models import Letter
@@ -25,8 +25,6 @@ class LetterFilters(Schema):
     status: Literal["open", "closed", "delivered"] | None = None
     country: CountryCode = None
     category: Text = None
-    page: Page = 1
-    per_page: PerPage = 20
 
 
 def letter_to_dict(letter: Letter) -> dict:
@@ -64,7 +62,8 @@ def letter_to_dict(letter: Letter) -> dict:
     }
 
 
-@router.get("", response={200: LetterPage, 400: ErrorOut, 422: ValidationErrorOut})
+@router.get("", response={200: list[LetterOut], 400: ErrorOut, 422: ValidationErrorOut})
+@paginate(PageNumbers)
 def list_letters(request: HttpRequest, filters: Query[LetterFilters]):
     """Public letters (open, closed or delivered), newest first."""
     qs = selectors.public_letters()
@@ -75,16 +74,7 @@ def list_letters(request: HttpRequest, filters: Query[LetterFilters]):
     if filters.category:
         qs = qs.filter(categories__slug=filters.category)
     qs = selectors.with_list_data(qs.distinct()).order_by("-date", "-id")
-    total = qs.count()
-    offset = (filters.page - 1) * filters.per_page
-    items = list(qs[offset : offset + filters.per_page])
-    return page_of(
-        request,
-        total=total,
-        page=filters.page,
-        per_page=filters.per_page,
-        results=[letter_to_dict(letter) for letter in items],
-    )
+    return Rendered(qs, letter_to_dict)
 
 
 @router.get("/{slug}", response={200: LetterDetailOut, 400: ErrorOut, 404: ErrorOut})

@@ -61,12 +61,3 @@ class IndividualOut(Schema):
 class LetterDetailOut(LetterOut):
     organisations: list[OrganisationOut]
     individuals: list[IndividualOut]
-
-
-class LetterPage(Schema):
-    count: int
-    page: int
-    pages: int
-    next: str | None
-    previous: str | None
-    results: list[LetterOut]

@@ -1,19 +1,18 @@
 """/api/v1/articles and /api/v1/stories: what the news desk has read and grouped."""
 
-from __future__ import annotations
-
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from clarion.api.common import CountryCode, Id, Page, PerPage, Text, absolute, page_of
+from clarion.api.common import CountryCode, Id, Text, absolute
 from clarion.api.news_schemas import (
     ArticleDetailOut,
-    ArticlePage,
+    ArticleOut,
     StoryOut,
-    StoryPage,
 )
+from clarion.api.pagination import PageNumbersWithSize, Rendered
 from clarion.api.schemas import ErrorOut, ValidationErrorOut
 from clarion.news.models import Article, Story
 from clarion.petitions.models import Petition
@@ -29,22 +28,11 @@ class ArticleFilters(Schema):
     country: CountryCode = None
     story: Id | None = None
     language: Text = None
-    page: Page = 1
-    per_page: PerPage = 20
 
 
 class StoryFilters(Schema):
     category: Text = None
     country: CountryCode = None
-    page: Page = 1
-    per_page: PerPage = 20
-
-
-def _paginate(request: HttpRequest, qs: QuerySet, page: int, per_page: int, render) -> dict:
-    offset = (page - 1) * per_page
-    results = [render(item) for item in qs[offset : offset + per_page]]
-    envelope = page_of(request, total=qs.count(), page=page, per_page=per_page, results=results)
-    return {**envelope, "per_page": per_page}
 
 
 def _categories(item: Article | Story) -> list[dict]:
@@ -117,7 +105,8 @@ def _stories() -> QuerySet[Story]:
     )
 
 
-@articles_router.get("", response={200: ArticlePage, 400: ErrorOut, 422: ValidationErrorOut})
+@articles_router.get("", response={200: list[ArticleOut], 400: ErrorOut, 422: ValidationErrorOut})
+@paginate(PageNumbersWithSize)
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     """Stored articles, newest first; times are given in each outlet's own UTC offset."""
     qs = _articles()
@@ -129,7 +118,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
         qs = qs.filter(story_id=filters.story)
     if filters.language:
         qs = qs.filter(language=filters.language.lower())
-    return _paginate(request, qs.distinct(), filters.page, filters.per_page, article_to_dict)
+    return Rendered(qs.distinct(), article_to_dict)
 
 
 @articles_router.get(
@@ -143,7 +132,8 @@ def get_article(request: HttpRequest, article_id: Id):
     return article_to_dict(article, with_text=True)
 
 
-@stories_router.get("", response={200: StoryPage, 400: ErrorOut, 422: ValidationErrorOut})
+@stories_router.get("", response={200: list[StoryOut], 400: ErrorOut, 422: ValidationErrorOut})
+@paginate(PageNumbersWithSize)
 def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
     """Stories, most recently covered first, each with its articles and its petition.
 
@@ -155,13 +145,7 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
     if filters.country:
         qs = qs.filter(countries__contains=filters.country.upper())
     staff = request.user.is_staff
-    return _paginate(
-        request,
-        qs.distinct(),
-        filters.page,
-        filters.per_page,
-        lambda story: story_to_dict(story, staff=staff),
-    )
+    return Rendered(qs.distinct(), lambda story: story_to_dict(story, staff=staff))
 
 
 @stories_router.get(

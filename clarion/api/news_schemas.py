@@ -37,16 +37,6 @@ class ArticleDetailOut(ArticleOut):
     text: str
 
 
-class ArticlePage(Schema):
-    count: int
-    page: int
-    pages: int
-    per_page: int
-    next: str | None
-    previous: str | None
-    results: list[ArticleOut]
-
-
 class StoryArticleOut(Schema):
     id: int
     headline: str
@@ -68,13 +58,3 @@ class StoryOut(Schema):
     countries: list[str]
     articles: list[StoryArticleOut]
     petition: str | None
-
-
-class StoryPage(Schema):
-    count: int
-    page: int
-    pages: int
-    per_page: int
-    next: str | None
-    previous: str | None
-    results: list[StoryOut]

@@ -1,7 +1,5 @@
 """/api/v1/petitions: list, filter, search and fetch petitions."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from django.conf import settings
@@ -12,14 +10,15 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from clarion.api.common import CountryCode, Page, PerPage, Text, absolute, page_of
+from clarion.api.common import CountryCode, Text, absolute
+from clarion.api.pagination import PageNumbers, Rendered
 from clarion.api.schemas import (
     AcceptedOut,
     CountryCountsOut,
     ErrorOut,
     PetitionOut,
-    PetitionPage,
     SignErrorOut,
     SignIn,
     ValidationErrorOut,
@@ -39,8 +38,6 @@ class PetitionFilters(Schema):
     category: Text = None
     country: CountryCode = None
     status: Literal["published", "closed", "draft"] | None = None
-    page: Page = 1
-    per_page: PerPage = 20
 
 
 def _translations(petition: Petition) -> list[dict]:
@@ -117,28 +114,41 @@ def _scope(request: HttpRequest, filters: PetitionFilters):
 # listed so the document describes every answer a client can get.
 @router.get(
     "",
-    response={200: PetitionPage, 400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    response={200: list[PetitionOut], 400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
 )
+@paginate(PageNumbers)
 def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]):
     """Public petitions, newest first, or ranked by relevance when `q` is given."""
     qs = _scope(request, filters)
-    offset = (filters.page - 1) * filters.per_page
     if filters.q and filters.q.strip():
         # Unfiltered, the scope is all public petitions: the index filters them itself.
         public = not (filters.status or filters.category or filters.country)
-        found = search.search(filters.q, qs, offset=offset, limit=filters.per_page, public=public)
-        total, items = found.total, [hit.petition for hit in found.hits]
-    else:
-        ordered = qs.order_by("-published_at", "-created_at").distinct()
-        total = ordered.count()
-        items = list(ordered[offset : offset + filters.per_page])
-    return page_of(
-        request,
-        total=total,
-        page=filters.page,
-        per_page=filters.per_page,
-        results=[petition_to_dict(p) for p in items],
-    )
+        return Rendered(SearchWindow(filters.q, qs, public=public), petition_to_dict)
+    ordered = qs.order_by("-published_at", "-created_at").distinct()
+    return Rendered(ordered, petition_to_dict)
+
+
+class SearchWindow:
+    """The petitions matching ``query``, ranked, a page at a time; its total comes from
+    the page's own search, so the paginator asks for the page first."""
+
+    def __init__(self, query: str, scope, *, public: bool) -> None:
+        self.query, self.scope, self.public = query, scope, public
+        self.total = 0
+
+    def __getitem__(self, window: slice) -> list[Petition]:
+        found = search.search(
+            self.query,
+            self.scope,
+            offset=window.start,
+            limit=window.stop - window.start,
+            public=self.public,
+        )
+        self.total = found.total
+        return [hit.petition for hit in found.hits]
+
+    def count(self) -> int:
+        return self.total
 
 
 @router.get("/{slug}", response={200: PetitionOut, 400: ErrorOut, 404: ErrorOut})

@@ -59,15 +59,6 @@ class PetitionOut(Schema):
     closed_at: datetime | None
 
 
-class PetitionPage(Schema):
-    count: int
-    page: int
-    pages: int
-    next: str | None
-    previous: str | None
-    results: list[PetitionOut]
-
-
 class ErrorOut(Schema):
     detail: str
 
@@ -135,12 +126,3 @@ class CategoryCountOut(Schema):
     description: str
     url: str
     petition_count: int
-
-
-class CategoryPage(Schema):
-    count: int
-    page: int
-    pages: int
-    next: str | None
-    previous: str | None
-    results: list[CategoryCountOut]

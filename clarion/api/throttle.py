@@ -15,7 +15,7 @@ from ninja import NinjaAPI
 from ninja.throttling import BaseThrottle
 
 from clarion.core import ratelimit
-from clarion.core.http import client_ip, hash_ip
+from clarion.core.http import client_ip
 
 WINDOW_SECONDS = 60
 
@@ -31,11 +31,10 @@ class PerIPThrottle(BaseThrottle):
         self._local.wait = None
         if limit <= 0:
             return True
-        key = f"api:{hash_ip(client_ip(request) or 'unknown')}"
-        allowed, wait = ratelimit.hit(key, limit, WINDOW_SECONDS)
-        if not allowed:
+        wait = ratelimit.hit_ip("api", client_ip(request), limit, WINDOW_SECONDS)
+        if wait:
             self._local.wait = wait
-        return allowed
+        return not wait
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.db import connection
 
+from clarion.core.http import hash_ip
 from clarion.core.models import RateLimitBucket
 
 # One call may count hits on several keys (each with its own expiry) in one round trip.
@@ -39,6 +40,16 @@ return counts
 def hit(key: str, limit: int, window_seconds: int) -> tuple[bool, int]:
     """Count a hit on ``key``: (allowed, seconds to wait before trying again, or 0)."""
     return hit_many([(key, limit, window_seconds)])[0]
+
+
+def hit_ip(scope: str, ip: str | None, limit: int, window_seconds: int) -> int:
+    """Count a hit by the client at ``ip`` on ``scope``: seconds to wait, or 0 if allowed.
+
+    The address is only ever keyed by its keyed hash (``core.http.hash_ip``).
+    """
+    source = hash_ip(ip)[:40] or "unknown"
+    allowed, wait = hit(f"{scope}:{source}", limit, window_seconds)
+    return 0 if allowed else wait
 
 
 def hit_many(buckets: Sequence[tuple[str, int, int]]) -> list[tuple[bool, int]]:

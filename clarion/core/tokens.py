@@ -1,8 +1,7 @@
-"""Emailed confirmation links: the token, what the database keeps of it, what it says."""
+"""Emailed links: the token, what the database keeps of it, and absolute addresses."""
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -26,25 +25,3 @@ def new_token() -> tuple[str, str, datetime]:
 def absolute(path: str) -> str:
     """A path on the site as a full address, for emails (they have no request)."""
     return f"{settings.CLARION_BASE_URL}{path}"
-
-
-class ConfirmState(enum.Enum):
-    """What a confirmation link (a petition signature's or a letter sign-on's) stands for."""
-
-    READY = "ready"  # valid and waiting for the signer's deliberate click
-    CONFIRMED = "confirmed"  # just confirmed by this request
-    ALREADY = "already"  # the link was used before
-    EXPIRED = "expired"
-    CLOSED = "closed"  # the petition or letter closed before the signer confirmed
-    INVALID = "invalid"
-
-
-# The status code of the page a confirmation link opens, by what the link stands for.
-CONFIRM_HTTP_STATUS = {
-    ConfirmState.READY: 200,
-    ConfirmState.CONFIRMED: 200,
-    ConfirmState.ALREADY: 200,
-    ConfirmState.EXPIRED: 410,
-    ConfirmState.CLOSED: 410,
-    ConfirmState.INVALID: 404,
-}

@@ -23,14 +23,33 @@ def _max(model, field: str) -> int:
     return model._meta.get_field(field).max_length
 
 
-class _EmailMixin:
+class _SignOnForm(forms.Form):
+    """What both sign-on forms ask alike: an optional country, and a usable address."""
+
+    country = CountryChoiceField(
+        label=_("Country"),
+        choices=country_choices,
+        required=False,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+
     def clean_email(self) -> str:
         email = clean_text(self.cleaned_data["email"])
         normalise_email(email)  # refuses an unusable domain
         return email
 
 
-class OrganisationSignOnForm(_EmailMixin, forms.Form):
+class OrganisationSignOnForm(_SignOnForm):
+    field_order = [
+        "name",
+        "acronym",
+        "name_other_language",
+        "country",
+        "website",
+        "contact_name",
+        "email",
+        "authorised",
+    ]
     name = forms.CharField(
         label=_("Organisation name"),
         max_length=_max(OrganisationSignature, "name"),
@@ -46,12 +65,6 @@ class OrganisationSignOnForm(_EmailMixin, forms.Form):
         help_text=_("For example the Spanish name of an organisation known by an English one."),
         max_length=_max(OrganisationSignature, "name_other_language"),
         required=False,
-    )
-    country = CountryChoiceField(
-        label=_("Country"),
-        choices=country_choices,
-        required=False,
-        widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     website = forms.URLField(
         label=_("Website (optional)"),
@@ -112,7 +125,8 @@ class OrganisationSignOnForm(_EmailMixin, forms.Form):
         )
 
 
-class IndividualSignOnForm(_EmailMixin, forms.Form):
+class IndividualSignOnForm(_SignOnForm):
+    field_order = ["full_name", "affiliation", "country", "email"]
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=_max(IndividualSignature, "full_name"),
@@ -122,12 +136,6 @@ class IndividualSignOnForm(_EmailMixin, forms.Form):
         label=_("Affiliation (optional, public)"),
         max_length=_max(IndividualSignature, "affiliation"),
         required=False,
-    )
-    country = CountryChoiceField(
-        label=_("Country"),
-        choices=country_choices,
-        required=False,
-        widget=forms.Select(attrs={"autocomplete": "country"}),
     )
     email = forms.EmailField(
         label=_("Email"),

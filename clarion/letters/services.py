@@ -50,10 +50,9 @@ def normalise_org_name(name: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", bare).replace("_", " ").split())[:200]
 
 
-def signon_rate_limit(ip: str | None) -> tuple[bool, int]:
-    """Count one sign-on attempt from this address: (allowed, seconds to wait)."""
-    source = hash_ip(ip)[:40] or "unknown"
-    return ratelimit.hit(f"letter-signon:{source}", settings.CLARION_LETTER_SIGNONS_PER_HOUR, 3600)
+def signon_rate_limit(ip: str | None) -> int:
+    """Count one sign-on attempt from this address; seconds to wait, or 0 if allowed."""
+    return ratelimit.hit_ip("letter-signon", ip, settings.CLARION_LETTER_SIGNONS_PER_HOUR, 3600)
 
 
 # --- sign-on --------------------------------------------------------------------------

@@ -69,8 +69,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _too_many(request: HttpRequest) -> HttpResponse | None:
-    allowed, retry_after = signon_rate_limit(client_ip(request))
-    if allowed:
+    retry_after = signon_rate_limit(client_ip(request))
+    if not retry_after:
         return None
     response = render(request, "429.html", {"minutes": max(1, -(-retry_after // 60))}, status=429)
     response["Retry-After"] = str(retry_after)

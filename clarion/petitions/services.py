@@ -43,11 +43,7 @@ def sign_rate_limit(ip: str | None, scope: str) -> int:
     nothing to protect there; what stops a script from flooding the outbox is this
     per-address limit, and the emailed confirmation stops it from signing for anyone.
     """
-    ip_key = hash_ip(ip or "unknown")[:40]
-    allowed, wait = ratelimit.hit(
-        f"sign:{scope}:{ip_key}", settings.CLARION_SIGN_API_PER_HOUR, SIGN_WINDOW
-    )
-    return 0 if allowed else wait
+    return ratelimit.hit_ip(f"sign:{scope}", ip, settings.CLARION_SIGN_API_PER_HOUR, SIGN_WINDOW)
 
 
 @dataclass(frozen=True)

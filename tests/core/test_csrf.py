@@ -26,3 +26,23 @@ def test_it_uses_every_character_about_equally_often():
 
 def test_it_is_what_django_s_middleware_draws_with():
     assert django_csrf._get_new_csrf_string is new_csrf_string
+
+
+def test_it_leaves_django_alone_when_the_private_function_is_gone(monkeypatch, caplog):
+    from clarion.core import csrf
+
+    monkeypatch.delattr(django_csrf, "_get_new_csrf_string")
+    assert csrf.install() is False
+    assert not hasattr(django_csrf, "_get_new_csrf_string")
+    assert "using Django's own drawing" in caplog.text
+
+
+def test_it_leaves_django_alone_when_the_tokens_change_shape(monkeypatch):
+    from clarion.core import csrf
+
+    original = django_csrf._get_new_csrf_string
+    monkeypatch.setattr(django_csrf, "_get_new_csrf_string", lambda: "x" * 64)
+    monkeypatch.setattr(django_csrf, "CSRF_SECRET_LENGTH", 64)
+    assert csrf.install() is False
+    assert django_csrf._get_new_csrf_string() == "x" * 64
+    monkeypatch.setattr(django_csrf, "_get_new_csrf_string", original)
