@@ -311,6 +311,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Clarion <no-reply@{_base_ho
 CLARION_SITE_NAME = env_str("CLARION_SITE_NAME", "Clarion")
 # How long an emailed confirmation link stays valid.
 CLARION_CONFIRM_HOURS = env_int("CLARION_CONFIRM_HOURS", 72, minimum=1)
+# A pending signature's link is emailed again at most once per this many minutes.
+CLARION_CONFIRM_RESEND_MINUTES = env_int("CLARION_CONFIRM_RESEND_MINUTES", 10, minimum=0)
+# Mail that anyone can make the site send (confirmations, "already signed", my-data
+# links) reaches one address at most this many times a day; 0 turns the cap off.
+CLARION_MAIL_PER_ADDRESS_PER_DAY = env_int("CLARION_MAIL_PER_ADDRESS_PER_DAY", 10, minimum=0)
 # Admin sign-in attempts allowed per IP address and per account in 15 minutes.
 CLARION_ADMIN_LOGIN_ATTEMPTS = env_int("CLARION_ADMIN_LOGIN_ATTEMPTS", 10, minimum=1)
 # JSON API requests allowed per IP address per minute; more get 429 with Retry-After.
@@ -399,6 +404,10 @@ LOGGING = {
 CLARION_TRUSTED_PROXIES = env_int("CLARION_TRUSTED_PROXIES", 0, minimum=0)
 
 # Feed polling: seconds before a fetch gives up, and the largest feed read.
+# Every outbound fetch refuses private, loopback and other non-public addresses
+# (core.fetch); 1 lets private and loopback ones through, for demos, tests and
+# intranet feeds. Link-local (cloud metadata) stays refused either way.
+CLARION_FETCH_ALLOW_PRIVATE = env_bool("CLARION_FETCH_ALLOW_PRIVATE", False)
 CLARION_FEED_TIMEOUT = env_int("CLARION_FEED_TIMEOUT", 20, minimum=1)
 CLARION_FEED_MAX_BYTES = env_int("CLARION_FEED_MAX_BYTES", 5_000_000, minimum=1024)
 # Items read per poll, newest first: an archive feed of thousands is not all news.
@@ -429,6 +438,9 @@ CLARION_WORKER_TICK = env_int("CLARION_WORKER_TICK", 5, minimum=1)
 # cookie (so no CSRF token); instead each IP address may sign this many times an hour
 # through each of them, and gets 429 with Retry-After beyond that.
 CLARION_SIGN_API_PER_HOUR = env_int("CLARION_SIGN_API_PER_HOUR", 60, minimum=1)
+# Signatures one IP address (an IPv6 /64) may send in an hour through the site's own
+# form before the rest are held for review (not refused: many people share an address).
+CLARION_SIGN_FORM_PER_HOUR = env_int("CLARION_SIGN_FORM_PER_HOUR", 60, minimum=0)
 # Which sites may frame the sign widget (/p/<slug>/embed/): a space-separated list of
 # origins for CSP frame-ancestors, or * for any site. Every other page forbids framing.
 CLARION_EMBED_ANCESTORS = env_str("CLARION_EMBED_ANCESTORS", "*")

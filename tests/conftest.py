@@ -432,6 +432,8 @@ class FeedServer(LoopbackServer):
 
 
 @pytest.fixture
-def feed_server() -> Iterator[FeedServer]:
+def feed_server(settings) -> Iterator[FeedServer]:
+    # Served on loopback, which the guarded fetcher refuses unless the operator allows it.
+    settings.CLARION_FETCH_ALLOW_PRIVATE = True
     with FeedServer().running() as server:
         yield server

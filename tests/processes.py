@@ -72,6 +72,8 @@ def environment(var_dir: Path, **variables: str) -> dict[str, str]:
             # Emailed links and Message-IDs name the same site as in the test process.
             "CLARION_BASE_URL": settings.CLARION_BASE_URL,
             "CLARION_EXTRACT_TEXT": "0",
+            # Test feeds are served on loopback, which the fetcher refuses by default.
+            "CLARION_FETCH_ALLOW_PRIVATE": "1",
             "LOG_LEVEL": "INFO",
         }
     )

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from clarion.api.common import MAX_PER_PAGE, absolute
-from clarion.core.text import hide_emails
+from clarion.core.text import hide_emails, render_markdown
 from clarion.petitions import selectors
 from clarion.petitions.models import Demand, Petition, Signature
 
@@ -143,8 +143,9 @@ def petition_resource(petition: Petition) -> dict:
         "title": petition.title,
         "name": petition.title,
         "summary": petition.goal,
-        # OSDI allows HTML here; the narrative is Markdown, kept as written.
-        "description": petition.narrative,
+        # OSDI's description is HTML: the narrative rendered and sanitised as on the
+        # page, so no markup a feed or an editor slipped in reaches a client raw.
+        "description": str(render_markdown(petition.narrative)),
         "petition_text": _petition_text(petition),
         "browser_url": absolute(petition.get_absolute_url()),
         "total_signatures": petition.signature_count,
@@ -234,7 +235,7 @@ def signatures(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(f"No public petition with id {pk}.", 404)
     # Only fields a public page may show are read: never the address.
     queryset = (
-        Signature.objects.filter(petition_id=pk, confirmed_at__isnull=False)
+        selectors.counted_signatures(pk)
         .order_by("-confirmed_at", "-id")
         .only("pk", "petition_id", "full_name", "show_name", "country", "comment", "confirmed_at")
     )

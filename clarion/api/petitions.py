@@ -9,10 +9,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 from ninja import Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from clarion.api.common import CountryCode, Text, absolute
+from clarion.api.common import CountryCode, Text, absolute, json_body
 from clarion.api.pagination import PageNumbers, Rendered
 from clarion.api.schemas import (
     AcceptedOut,
@@ -186,10 +187,12 @@ def sign_form_data(body: SignIn) -> dict[str, str]:
         400: SignErrorOut,
         404: ErrorOut,
         409: ErrorOut,
+        415: ErrorOut,
         422: ValidationErrorOut,
         429: ErrorOut,
     },
 )
+@decorate_view(json_body)
 def sign_petition(request: HttpRequest, response: HttpResponse, slug: str, body: SignIn):
     """Sign a petition, as its page's form does: the signer gets an email to confirm.
 

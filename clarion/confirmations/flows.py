@@ -42,6 +42,9 @@ class Wording:
     # Shown on the ready page and in the email when a person must know more (an
     # organisation's sign-on waits for a moderator).
     note: Any = ""
+    # When another request for the same thing was confirmed first (``Flow.taken``).
+    taken_heading: Any = ""
+    taken: Any = ""
 
 
 class Flow:
@@ -90,8 +93,9 @@ class Flow:
         """Columns written together with ``confirmed_at`` by the one confirming UPDATE."""
         return {}
 
-    def check_existing(self, existing: Confirmable, new: Confirmable) -> None:
-        """Refuse (by raising) a new request that clashes with what ``existing`` holds."""
+    def taken(self, item: Confirmable) -> bool:
+        """Whether another request holds what ``item`` asks for, so it can't be confirmed."""
+        return False
 
 
 _flows: dict[str, Flow] = {}

@@ -25,6 +25,9 @@ class Confirmable(models.Model):
     # sha256 of the emailed token: a database leak reveals no usable link.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_expires_at = models.DateTimeField(editable=False)
+    # When the link was last emailed: a pending item's link goes again at most once per
+    # CLARION_CONFIRM_RESEND_MINUTES, however often the form is sent.
+    link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ class ConfirmState(enum.Enum):
     ALREADY = "already"  # the link was used before
     EXPIRED = "expired"
     CLOSED = "closed"  # what was signed stopped taking signatures first
+    TAKEN = "taken"  # another request for the same thing was confirmed first
     INVALID = "invalid"
 
 
@@ -47,6 +48,7 @@ CONFIRM_HTTP_STATUS = {
     ConfirmState.ALREADY: 200,
     ConfirmState.EXPIRED: 410,
     ConfirmState.CLOSED: 410,
+    ConfirmState.TAKEN: 409,
     ConfirmState.INVALID: 404,
 }
 
@@ -116,12 +118,20 @@ def prepare(flow: Flow, item: Confirmable) -> Prepared:
     """
     token, hashed, expires = new_token()
     item.token_hash, item.token_expires_at = hashed, expires
+    item.link_sent_at = timezone.now()
     return Prepared(item, token, confirmation_mail(flow, item, token))
 
 
-def _queue(item: Confirmable, key: str, mail: tuple[str, str]) -> None:
+def _queue(to: str, key: str, mail: tuple[str, str]) -> None:
+    # Capped per recipient: a form anyone can fill in must not become a way to flood a
+    # mailbox (CLARION_MAIL_PER_ADDRESS_PER_DAY).
     subject, body = mail
-    outbox_enqueue(key=key, to=item.email, subject=subject, body=body)
+    outbox_enqueue(key=key, to=to, subject=subject, body=body, capped=True)
+
+
+def _unchanged_fields(item: Confirmable) -> set[str]:
+    """What a fresh request never overwrites in an earlier pending one."""
+    return {item._meta.pk.name, "created_at", "confirmed_at"}
 
 
 def store(flow: Flow, prepared: Prepared) -> Confirmable:
@@ -129,25 +139,33 @@ def store(flow: Flow, prepared: Prepared) -> Confirmable:
 
     Call it inside a transaction: the outbox row commits with the item. One statement
     either writes the item or finds the row that holds its ``flow.conflict`` fields.
-    Returns the row that stands for the person's action, new or earlier.
+    Every email goes to the address just typed, never to one stored by an earlier
+    request: only the mailbox that typed it can confirm. Returns the row that stands
+    for the person's action, new or earlier.
     """
     item = prepared.item
     if insert_or_skip(item, conflict=flow.conflict):
-        _queue(item, f"{flow.key_prefix}:{item.pk}:{item.token_hash[:16]}", prepared.mail)
+        _queue(item.email, f"{flow.key_prefix}:{item.pk}:{item.token_hash[:16]}", prepared.mail)
         return item
     same = {name: getattr(item, item._meta.get_field(name).attname) for name in flow.conflict}
     existing = flow.model.objects.select_related(flow.parent).get(**same)
-    flow.check_existing(existing, item)
+    now = timezone.now()
     if existing.is_confirmed:
         # One note per item per hour, however often the form is sent again.
-        hour = timezone.now().strftime("%Y%m%d%H")
-        key = f"{flow.already_key_prefix}:{existing.pk}:{hour}"
-        _queue(existing, key, already_mail(flow, existing))
+        key = f"{flow.already_key_prefix}:{existing.pk}:{now:%Y%m%d%H}"
+        _queue(item.email, key, already_mail(flow, existing))
         return existing
-    # Still pending: a new link replaces the old one (it may have expired or been lost).
-    existing.token_hash, existing.token_expires_at = item.token_hash, item.token_expires_at
-    existing.save(update_fields=["token_hash", "token_expires_at"])
-    _queue(existing, f"{flow.key_prefix}:{existing.pk}:{item.token_hash[:16]}", prepared.mail)
+    resend_after = timedelta(minutes=settings.CLARION_CONFIRM_RESEND_MINUTES)
+    if existing.link_sent_at is not None and now - existing.link_sent_at < resend_after:
+        return existing  # the link went out moments ago; the page still says "check"
+    # Still pending: this request replaces the earlier one whole (what was typed, and
+    # the link), since only the mailbox that confirms decides what is signed.
+    keep = _unchanged_fields(existing)
+    for field in existing._meta.concrete_fields:
+        if field.name not in keep:
+            setattr(existing, field.attname, getattr(item, field.attname))
+    existing.save()
+    _queue(item.email, f"{flow.key_prefix}:{existing.pk}:{item.token_hash[:16]}", prepared.mail)
     return existing
 
 
@@ -167,6 +185,8 @@ def lookup(kind: str, token: str) -> ConfirmResult:
         return ConfirmResult(ConfirmState.EXPIRED, item)
     if not flow.is_open(item):
         return ConfirmResult(ConfirmState.CLOSED, item)
+    if flow.taken(item):
+        return ConfirmResult(ConfirmState.TAKEN, item)
     return ConfirmResult(ConfirmState.READY, item)
 
 
@@ -184,9 +204,14 @@ def confirm(kind: str, token: str) -> ConfirmResult:
     assert flow is not None  # lookup found the item through it
     item = result.item
     extra = flow.confirmed_fields()
-    changed = flow.model.objects.filter(pk=item.pk, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now(), **extra
-    )
+    try:
+        with transaction.atomic():
+            changed = flow.model.objects.filter(pk=item.pk, confirmed_at__isnull=True).update(
+                confirmed_at=timezone.now(), **extra
+            )
+    except IntegrityError:
+        # A constraint says another request won the race (an organisation's name).
+        return ConfirmResult(ConfirmState.TAKEN, item)
     if not changed:
         return ConfirmResult(ConfirmState.ALREADY, item)
     item.refresh_from_db(fields=["confirmed_at", *extra])

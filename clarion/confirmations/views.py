@@ -16,6 +16,7 @@ from clarion.confirmations.services import (
     confirm,
     lookup,
 )
+from clarion.core.http import private_page
 
 
 def _page(flow: Flow, result: ConfirmResult) -> dict[str, str]:
@@ -26,7 +27,8 @@ def _page(flow: Flow, result: ConfirmResult) -> dict[str, str]:
     if item is None:
         return page
     words = {"title": flow.title(item), "name": flow.signer(item)}
-    for name in ("ready", "already", "see", "closed_heading", "closed", "expired_link", "note"):
+    texts = ("ready", "already", "see", "closed_heading", "closed", "expired_link", "note")
+    for name in (*texts, "taken_heading", "taken"):
         text = getattr(wording, name)
         page[name] = str(text) % words if text else ""
     page["subject_url"] = flow.subject_url(item)
@@ -34,6 +36,7 @@ def _page(flow: Flow, result: ConfirmResult) -> dict[str, str]:
     return page
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def confirm_view(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     """Opening the emailed link only shows a button; the POST behind it confirms.

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -27,9 +31,44 @@ def client_ip(request: HttpRequest) -> str | None:
     return remote
 
 
+def ip_source(ip: str) -> str:
+    """What a per-address limit or hash counts as one source.
+
+    An IPv4 address itself (also when seen through an IPv6 socket as ::ffff:a.b.c.d);
+    for IPv6, its /64: a home or a host is handed a whole /64 and can use any address
+    in it, so counting single addresses would let one client dodge every limit. Anything
+    that is not an address comes back as it was.
+    """
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def hash_ip(ip: str | None) -> str:
-    """A keyed hash of an IP address: enough to spot one source, useless to reverse."""
+    """A keyed hash of a client's source (``ip_source``): enough to spot one source,
+    useless to reverse."""
     if not ip:
         return ""
     key = hashlib.sha256(f"clarion-ip:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, ip_source(ip).encode(), hashlib.sha256).hexdigest()
+
+
+def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page that belongs to one person (opened from their email, or a form's own
+    answer): no cache keeps it and no search engine indexes it, in any language.
+    robots.txt lists the same pages (clarion.opendata.views.PRIVATE_PATHS)."""
+
+    @wraps(view)
+    def private(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return private

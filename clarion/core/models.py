@@ -103,6 +103,8 @@ class OutboxMessage(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Not sent: the address had its day's share of mail anyone can trigger.
+        DROPPED = "dropped", "Dropped (daily cap)"
 
     key = models.CharField(max_length=200, unique=True)
     to = models.EmailField(max_length=254)
@@ -123,10 +125,20 @@ class OutboxMessage(models.Model):
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment = models.BinaryField(null=True, blank=True)
+    # Mail that anyone can make the site send (a form's confirmation link, a my-data
+    # link): one address gets at most CLARION_MAIL_PER_ADDRESS_PER_DAY of it a day,
+    # counted by the sender from these rows, so a request pays no extra write.
+    capped = models.BooleanField(default=False)
+    to_key = models.CharField(max_length=254, blank=True)  # ``to``'s address, lower case
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(
+                fields=["to_key", "sent_at"], condition=Q(capped=True), name="outbox_capped_sent"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"

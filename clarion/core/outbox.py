@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -46,17 +47,45 @@ def outbox_enqueue(
     body: str,
     headers: dict[str, str] | None = None,
     attachment: tuple[str, str, bytes] | None = None,
+    capped: bool = False,
 ) -> bool:
     """Queue one email. Enqueueing the same key twice keeps the first message.
 
     Returns True when this call queued it. One INSERT settles both cases, so the
     caller's transaction needs no savepoint and no lookup first (signing calls this).
-    ``attachment`` is (file name, content type, content).
+    ``attachment`` is (file name, content type, content). ``capped`` mail (what anyone
+    can make the site send by filling in a form) goes to one address at most
+    CLARION_MAIL_PER_ADDRESS_PER_DAY times a day; past that it is dropped.
     """
-    message = OutboxMessage(key=key, to=to, subject=subject, body=body, headers=headers or {})
+    message = OutboxMessage(
+        key=key,
+        to=to,
+        to_key=_address_key(to),
+        subject=subject,
+        body=body,
+        headers=headers or {},
+        capped=capped,
+    )
     if attachment is not None:
         message.attachment_name, message.attachment_type, message.attachment = attachment
     return insert_or_skip(message, conflict=("key",))
+
+
+def _address_key(to: str) -> str:
+    return (parseaddr(to)[1] or to).strip().lower()[:254]
+
+
+def _over_daily_cap(message: OutboxMessage) -> bool:
+    limit = settings.CLARION_MAIL_PER_ADDRESS_PER_DAY
+    if not message.capped or limit <= 0:
+        return False
+    sent = OutboxMessage.objects.filter(
+        capped=True,
+        to_key=message.to_key,
+        status=OutboxMessage.Status.SENT,
+        sent_at__gte=timezone.now() - timedelta(days=1),
+    )
+    return sent.count() >= limit
 
 
 def _claim(message_id: int) -> datetime | None:
@@ -82,6 +111,10 @@ def outbox_send(message_id: int) -> bool:
         pk=message_id, status=OutboxMessage.Status.SENDING, claimed_at=claimed_at
     )
     message = OutboxMessage.objects.get(pk=message_id)
+    if _over_daily_cap(message):
+        ours.update(status=OutboxMessage.Status.DROPPED, last_error="daily cap for this address")
+        logger.info("outbox message %s dropped: daily cap for its address", message_id)
+        return False
     try:
         _deliver(message)
     except Exception as exc:  # any transport error: record it and retry later

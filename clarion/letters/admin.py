@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -143,10 +144,27 @@ class _SignOnAdmin(admin.ModelAdmin):
         self.message_user(request, _("Rejected %d sign-ons.") % changed)
 
 
+class CompetingFilter(admin.SimpleListFilter):
+    title = _("competing requests")
+    parameter_name = "competing"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("yes", _("Another request uses the same name"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(competing__gt=0) if self.value() == "yes" else queryset
+
+
 @admin.register(OrganisationSignature)
 class OrganisationSignatureAdmin(_SignOnAdmin):
+    """Requests in one organisation's name sit next to each other (sorted by letter and
+    folded name), with how many others compete for it, so a moderator sees who is who."""
+
+    ordering = ["letter", "name_normalised", "created_at"]
+    list_filter = [CompetingFilter, *_SignOnAdmin.list_filter]
     list_display = [
         "name",
+        "competing",
         "acronym",
         "letter",
         "country",
@@ -157,6 +175,24 @@ class OrganisationSignatureAdmin(_SignOnAdmin):
         "confirmed_at",
     ]
     search_fields = ["name", "acronym", "name_other_language", "contact_name", "email"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OrganisationSignature]:
+        others = (
+            OrganisationSignature.objects.filter(
+                letter=OuterRef("letter"), name_normalised=OuterRef("name_normalised")
+            )
+            .exclude(pk=OuterRef("pk"))
+            .order_by()
+            .values("letter")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(competing=Coalesce(Subquery(others), 0))
+
+    @admin.display(description=_("competing"), ordering="competing")
+    def competing(self, obj: OrganisationSignature) -> int:
+        return obj.competing
+
     readonly_fields = [
         "letter",
         "status",

@@ -9,9 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from clarion.confirmations.flows import Flow, Wording, register
 from clarion.letters.models import IndividualSignature, OrganisationSignature, SignOnStatus
 
+# The statuses in which an organisation's sign-on holds its name on a letter.
+HOLDING = (SignOnStatus.CONFIRMED, SignOnStatus.APPROVED)
 
-class NameTaken(Exception):
-    """An organisation of that name signed (or asked to sign) with another address."""
+
+def name_holder(letter_id: int, name_normalised: str) -> int | None:
+    """The sign-on that holds this organisation name on the letter, if one does."""
+    return (
+        OrganisationSignature.objects.filter(
+            letter_id=letter_id, name_normalised=name_normalised, status__in=HOLDING
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 _SHARED = {
@@ -71,7 +81,7 @@ class _SignOnFlow(Flow):
 class OrganisationFlow(_SignOnFlow):
     kind = "org"
     model = OrganisationSignature
-    conflict = ("letter", "name_normalised")
+    conflict = ("letter", "name_normalised", "email_normalised")
     key_prefix = "letter-confirm:org"
     already_key_prefix = "letter-already:org"
     wording = Wording(
@@ -92,17 +102,20 @@ class OrganisationFlow(_SignOnFlow):
             ),
             _("To confirm, open this link and press the button on the page:"),
         ),
+        taken_heading=_("This organisation has already signed"),
+        taken=_(
+            "Another request to sign this letter in the name of %(name)s was confirmed "
+            "first. If that was not your organisation, please write to the site's moderators."
+        ),
         **_SHARED,
     )
 
     def signer(self, item: OrganisationSignature) -> str:
         return item.name
 
-    def check_existing(self, existing: OrganisationSignature, new: OrganisationSignature) -> None:
-        # The same organisation with another contact address: refused, without saying
-        # anything about who signed for it.
-        if existing.email_normalised != new.email_normalised:
-            raise NameTaken
+    def taken(self, item: OrganisationSignature) -> bool:
+        # Competing requests in one organisation's name: the first confirmed wins.
+        return name_holder(item.letter_id, item.name_normalised) not in (None, item.pk)
 
 
 class IndividualFlow(_SignOnFlow):

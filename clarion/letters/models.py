@@ -198,8 +198,18 @@ class OrganisationSignature(_SignOn):
         verbose_name = _("organisation signature")
         verbose_name_plural = _("organisation signatures")
         constraints = [
+            # Only a confirmed (or approved) sign-on holds an organisation's name: a
+            # request nobody confirmed, or one a moderator rejected, blocks nobody.
             models.UniqueConstraint(
-                fields=["letter", "name_normalised"], name="orgsignature_one_per_letter"
+                fields=["letter", "name_normalised"],
+                condition=Q(status__in=["confirmed", "approved"]),
+                name="orgsignature_one_holder_per_letter",
+            ),
+            # One request per organisation name and contact address: sending the form
+            # again finds it (a fresh link, or a note that it is done).
+            models.UniqueConstraint(
+                fields=["letter", "name_normalised", "email_normalised"],
+                name="orgsignature_one_request_per_contact",
             ),
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(confirmed_at__isnull=False),

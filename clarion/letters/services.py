@@ -17,7 +17,7 @@ from clarion.confirmations import services as confirmations
 from clarion.confirmations.addresses import normalise_email
 from clarion.core import ratelimit
 from clarion.core.http import hash_ip
-from clarion.letters.flows import INDIVIDUAL, ORGANISATION, NameTaken
+from clarion.letters.flows import INDIVIDUAL, ORGANISATION, name_holder
 from clarion.letters.models import (
     IndividualSignature,
     Letter,
@@ -95,13 +95,22 @@ def organisation_signon(
     """Take an organisation's sign-on and email its contact person a confirmation link.
 
     The same organisation (by folded name) signing again with the same contact email
-    gets a fresh link, or a note that it has signed; with another email it is refused
-    with DuplicateOrganisation, which says nothing about who signed for it.
+    gets a fresh link, or a note that it has signed. Once another contact has confirmed
+    a sign-on in that name it is refused with DuplicateOrganisation, which says nothing
+    about who signed for it; until then competing requests wait side by side, and the
+    first confirmed holds the name (moderators see the others next to it).
     """
     _check_open(letter)
     name_key = normalise_org_name(data.name)
     if not name_key:
         raise SignOnError(_("Enter the organisation's name."))
+    email_key = normalise_email(data.email)
+    holder = name_holder(letter.pk, name_key)
+    if (
+        holder is not None
+        and not OrganisationSignature.objects.filter(pk=holder, email_normalised=email_key).exists()
+    ):
+        raise DuplicateOrganisation(str(_DUPLICATE_ORGANISATION))
     prepared = confirmations.prepare(
         ORGANISATION,
         OrganisationSignature(
@@ -114,16 +123,13 @@ def organisation_signon(
             website=data.website,
             contact_name=data.contact_name,
             email=data.email.strip(),
-            email_normalised=normalise_email(data.email),
+            email_normalised=email_key,
             language=language,
             ip_hash=hash_ip(ip),
         ),
     )
-    try:
-        with transaction.atomic():
-            return confirmations.store(ORGANISATION, prepared)
-    except NameTaken:
-        raise DuplicateOrganisation(str(_DUPLICATE_ORGANISATION)) from None
+    with transaction.atomic():
+        return confirmations.store(ORGANISATION, prepared)
 
 
 def individual_signon(

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clarion.core.http import client_ip
+from clarion.core.http import client_ip, private_page
 from clarion.core.pdf import pdf_response
 from clarion.letters import selectors
 from clarion.letters.forms import IndividualSignOnForm, OrganisationSignOnForm
@@ -77,6 +77,7 @@ def _too_many(request: HttpRequest) -> HttpResponse | None:
     return response
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation sign-on form; the POST takes the sign-on."""
@@ -110,6 +111,7 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@private_page
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     """An individual adds their name to the letter's separate list."""
@@ -133,6 +135,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("letters:thanks", slug=letter.slug)
 
 
+@private_page
 @require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _letter_or_404(request, slug)

@@ -6,7 +6,7 @@ import logging
 
 import trafilatura
 
-from clarion.news.fetch import PAGE_TYPES, FetchError, fetch
+from clarion.core.fetch import PAGE_TYPES, FetchError, fetch
 
 logger = logging.getLogger("clarion.news")
 

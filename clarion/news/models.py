@@ -27,6 +27,9 @@ class Feed(models.Model):
     last_error = models.TextField(blank=True, editable=False)
     last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    # What the parser complained of in the last poll that still read the feed (an
+    # undefined entity, a wrong encoding declaration): for the operator, not a failure.
+    last_warning = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -106,12 +106,20 @@ def _entry_date(entry) -> datetime | None:
 
 
 def parse_feed(
-    body: bytes, *, feed_url: str, outlet_name: str = "", max_items: int | None = None
+    body: bytes,
+    *,
+    feed_url: str,
+    outlet_name: str = "",
+    max_items: int | None = None,
+    warnings: list[str] | None = None,
 ) -> list[ParsedArticle]:
     """The feed's articles, newest first; at most ``max_items`` of them.
 
     An archive feed can carry thousands of items; only the newest are news, and
-    keeping the poll bounded keeps the worker's round short.
+    keeping the poll bounded keeps the worker's round short. A feed the parser finds
+    ill-formed (an undefined entity such as &nbsp;, a declared encoding that does not
+    match its bytes, an unclosed tag) is still read for what it yields; the parser's
+    complaint is added to ``warnings`` for the operator.
     """
     parsed = feedparser.parse(body)
     feed_info = parsed.get("feed", {})
@@ -146,10 +154,13 @@ def parse_feed(
                 outlet_domain=outlet_domain(url)[:200],
             )
         )
-    if parsed.bozo and not articles:
-        # Lenient parsing rescued nothing usable: report the feed as broken.
+    if parsed.bozo:
         reason = getattr(parsed, "bozo_exception", "not a feed")
-        raise FeedParseError(f"not a readable RSS or Atom feed: {reason}")
+        if not articles:
+            # Lenient parsing rescued nothing usable: report the feed as broken.
+            raise FeedParseError(f"not a readable RSS or Atom feed: {reason}")
+        if warnings is not None:
+            warnings.append(f"read despite an ill-formed feed: {reason}"[:500])
     if max_items is not None and len(articles) > max_items:
         # Undated items sort as oldest; sorted() is stable, so feed order breaks ties.
         articles.sort(key=_newest_first)

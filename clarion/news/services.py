@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clarion.core.fetch import FetchError, fetch
 from clarion.news.extract import looks_like_summary, main_text
-from clarion.news.fetch import FetchError, fetch
 from clarion.news.grouping import Profile, article_terms, best_story, name_terms, reindex
 from clarion.news.language import detect_language
 from clarion.news.models import Article, Feed, Story
@@ -46,16 +46,31 @@ def feed_add(url: str, *, name: str = "", interval_minutes: int = 15) -> Feed:
     return Feed.objects.create(url=url, name=name.strip(), interval_minutes=interval_minutes)
 
 
-def ingest_items(feed: Feed, items: list[ParsedArticle], *, extract: bool | None = None) -> int:
+def ingest_items(
+    feed: Feed,
+    items: list[ParsedArticle],
+    *,
+    extract: bool | None = None,
+    errors: list[str] | None = None,
+) -> int:
     """Store, tag and group a feed's items; returns how many were new.
 
     Each article is stored in its own transaction with its tags and its place in a
-    story, so a failure leaves nothing half-written and the rest of the feed goes on.
+    story, so a failure leaves nothing half-written and the rest of the feed goes on:
+    an item that raises is logged, added to ``errors``, and skipped.
     """
     if extract is None:
         extract = settings.CLARION_EXTRACT_TEXT
     taxonomy = Taxonomy.load()
-    return sum(_ingest_one(feed, item, taxonomy, extract=extract) is not None for item in items)
+    new = 0
+    for item in items:
+        try:
+            new += _ingest_one(feed, item, taxonomy, extract=extract) is not None
+        except Exception as exc:  # one bad item must never stop the others
+            logger.exception("feed %s: item %s failed", feed.url, item.url)
+            if errors is not None:
+                errors.append(f"{item.url}: {type(exc).__name__}: {exc}"[:500])
+    return new
 
 
 def _is_known(feed: Feed, item: ParsedArticle) -> bool:
@@ -182,7 +197,7 @@ def _top_categories(profile: Profile) -> list[int]:
     return [category_id for category_id, _n in ranked[:MAX_CATEGORIES]]
 
 
-def _record_failure(feed: Feed, message: str) -> None:
+def _record_failure(feed: Feed, message: str, *, warning: str = "") -> None:
     now = timezone.now()
     failures = feed.consecutive_failures + 1
     # Back off a failing feed: double the wait each time, up to a day.
@@ -191,6 +206,7 @@ def _record_failure(feed: Feed, message: str) -> None:
         last_polled_at=now,
         last_error=message[:2000],
         last_error_at=now,
+        last_warning=warning[:2000],
         consecutive_failures=failures,
         next_poll_at=now + delay,
     )
@@ -198,7 +214,22 @@ def _record_failure(feed: Feed, message: str) -> None:
 
 
 def feed_poll(feed: Feed) -> PollResult:
-    """Fetch one feed and store its new articles; record any failure on the feed."""
+    """Fetch one feed and store its new articles; record any failure on the feed.
+
+    Nothing that goes wrong with one feed or one of its items escapes: it is recorded
+    on the feed (a failure, with backoff) and the worker's round goes on.
+    """
+    try:
+        return _poll(feed)
+    except Exception as exc:
+        logger.exception("feed %s: unexpected failure", feed.url)
+        message = f"unexpected error: {type(exc).__name__}: {exc}"
+        _record_failure(feed, message)
+        return PollResult(feed, error=message)
+
+
+def _poll(feed: Feed) -> PollResult:
+    warnings: list[str] = []
     try:
         response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         items = (
@@ -209,23 +240,32 @@ def feed_poll(feed: Feed) -> PollResult:
                 feed_url=feed.url,
                 outlet_name=feed.name,
                 max_items=settings.CLARION_FEED_MAX_ITEMS,
+                warnings=warnings,
             )
         )
     except (FetchError, FeedParseError) as exc:
         _record_failure(feed, str(exc))
         return PollResult(feed, error=str(exc))
-    new = ingest_items(feed, items)
+    errors: list[str] = []
+    new = ingest_items(feed, items, errors=errors)
+    seen = len(items) - new - len(errors)
+    if errors:
+        # What was stored stays; the feed counts a failure and waits longer.
+        message = f"{len(errors)} item(s) failed; first: {errors[0]}"
+        _record_failure(feed, message, warning="\n".join(warnings))
+        return PollResult(feed, new=new, seen=seen, error=message)
     now = timezone.now()
     updates = {
         "last_polled_at": now,
         "last_success_at": now,
         "consecutive_failures": 0,
         "next_poll_at": now + timedelta(minutes=feed.interval_minutes),
+        "last_warning": "\n".join(warnings)[:2000],
     }
     if response.status != 304:
         updates.update(etag=response.etag[:300], last_modified=response.last_modified[:100])
     Feed.objects.filter(pk=feed.pk).update(**updates)
-    return PollResult(feed, new=new, seen=len(items) - new, not_modified=response.status == 304)
+    return PollResult(feed, new=new, seen=seen, not_modified=response.status == 304)
 
 
 def claim_due_feeds(limit: int = 20) -> list[Feed]:

@@ -49,23 +49,32 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
 
-# Pages that are private, single-use, duplicates of others, or not pages at all.
-_ROBOTS_DISALLOW = (
-    "/admin/",
+# Pages that belong to one person (they also answer X-Robots-Tag: noindex, through
+# core.http.private_page), in every language's prefix.
+PRIVATE_PATHS = (
     "/my-data/",
     "/confirm/",
-    "/dev/",
-    "/api/v1/docs",
-    "/oembed",
+    "/letters/confirm/",
     "/p/*/sign/",
     "/p/*/thanks/",
-    "/p/*/embed/",
+    "/letters/*/endorse/",
+    "/letters/*/sign/",
+    "/letters/*/thanks/",
+    "/updates/unsubscribe/",
 )
+# Not pages at all, or duplicates of others; these have no language prefix.
+_NOT_PAGES = ("/admin/", "/dev/", "/api/v1/docs", "/oembed", "/p/*/embed/")
+
+
+def _robots_disallow() -> list[str]:
+    others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    prefixes = ["", *(f"/{code}" for code in others)]
+    return [*_NOT_PAGES, *(prefix + path for prefix in prefixes for path in PRIVATE_PATHS)]
 
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in _ROBOTS_DISALLOW)]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in _robots_disallow())]
     lines += ["", f"Sitemap: {absolute(reverse('opendata:sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
@@ -159,7 +168,10 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 
 def _petition_slug(url: str, request: HttpRequest) -> str | None:
     """The slug of the public petition ``url`` points at on this site, or None."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1/p/x/": not an address at all
+        return None
     ours = {urlsplit(settings.CLARION_BASE_URL).netloc, request.get_host()}
     if parts.scheme not in ("http", "https") or parts.netloc not in ours:
         return None
@@ -186,6 +198,10 @@ def oembed(request: HttpRequest) -> HttpResponse:
         max_height = _int_param(request, "maxheight")
     except ValueError as exc:
         return JsonResponse({"detail": _("%(name)s must be a number.") % {"name": exc}}, status=400)
+    try:
+        urlsplit(url)
+    except ValueError:
+        return JsonResponse({"detail": _("url is not a web address.")}, status=400)
     slug = _petition_slug(url, request)
     petition = selectors.petition_for_page(slug) if slug else None
     if petition is None:

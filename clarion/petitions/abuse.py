@@ -36,6 +36,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from clarion.core import ratelimit
+from clarion.core.http import ip_source
 from clarion.core.tasks import enqueue
 from clarion.petitions import tasks as petition_tasks
 from clarion.petitions.counts import refresh_counts
@@ -291,12 +292,19 @@ def _source_key(kind: str, value: str) -> str:
 
 
 def assess(
-    *, petition: Petition, email_key: str, ip: str | None, honeypot: bool = False
+    *,
+    petition: Petition,
+    email_key: str,
+    ip: str | None,
+    honeypot: bool = False,
+    per_hour_from_ip: int = 0,
 ) -> Verdict:
     """Whether a new signature is clear or held, counting it against the rate limits.
 
     ``email_key`` is the normalised address; ``ip`` the client's, as seen through the
-    trusted proxies. Costs no query (rules are cached) and at most one write.
+    trusted proxies (an IPv6 client counts as its /64). ``per_hour_from_ip`` is one more
+    limit on the source, across petitions (the site's own form has one). Costs no
+    query (rules are cached) and at most one write.
     """
     rules = current_rules()
     if honeypot and rules.honeypot:
@@ -322,8 +330,13 @@ def assess(
 
     buckets: list[tuple[str, int, int]] = []
     labels: list[str] = []
+    ip_limits = list(rules.ip_limits)
+    if per_hour_from_ip:
+        ip_limits.append(
+            _Limit("form", per_hour_from_ip, 3600, False, _("the sign form's limit per address"))
+        )
     for checked, limits, source in (
-        (ip_checked, rules.ip_limits, f"ip:{address}"),
+        (ip_checked, ip_limits, f"ip:{ip_source(str(address))}"),
         (domain_checked, rules.domain_limits, f"domain:{domain}"),
     ):
         if not checked or not limits:

@@ -24,6 +24,7 @@ from clarion.petitions.models import (
     Signature,
     TargetResponse,
 )
+from clarion.petitions.selectors import counted_signatures
 
 CSV_COLUMNS = [
     "petition",
@@ -250,7 +251,8 @@ class PetitionAdmin(admin.ModelAdmin):
     def export_confirmed(self, request: HttpRequest, queryset: QuerySet[Petition]) -> HttpResponse:
         signatures = (
             # Held signatures are not counted, so they are not delivered either.
-            Signature.objects.filter(petition__in=queryset, confirmed_at__isnull=False, held=False)
+            counted_signatures()
+            .filter(petition__in=queryset)
             .select_related("petition")
             .order_by("petition_id", "confirmed_at")
         )

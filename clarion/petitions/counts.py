@@ -27,11 +27,12 @@ A petition's ``signature_count`` is derived data, written only here:
 
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from clarion.core import tasks
 from clarion.petitions.models import Petition, Signature
+from clarion.petitions.selectors import counted, counted_signatures
 
 FOLD_LOCK = "petitions.counts"
 FOLD_BATCH = 1000
@@ -39,7 +40,8 @@ FOLD_BATCH = 1000
 
 def _confirmed_count_subquery() -> Coalesce:
     counted = (
-        Signature.objects.filter(petition=OuterRef("pk"), held=False, confirmed_at__isnull=False)
+        counted_signatures()
+        .filter(petition=OuterRef("pk"))
         .order_by()
         .values("petition")
         .annotate(n=Count("pk"))
@@ -113,7 +115,7 @@ def recount_all() -> int:
         wrong = Petition.objects.annotate(
             actual=Count(
                 "signatures",
-                filter=Q(signatures__confirmed_at__isnull=False, signatures__held=False),
+                filter=counted("signatures__"),
             )
         ).exclude(signature_count=F("actual"))
         ids = list(wrong.values_list("pk", flat=True))

@@ -9,6 +9,7 @@ from django_countries import countries
 
 from clarion.core.pdf import cached_pdf
 from clarion.petitions.models import Petition
+from clarion.petitions.selectors import counted_signatures
 
 # A petition's PDF lists at most this many public names.
 PDF_MAX_NAMES = 2000
@@ -25,7 +26,8 @@ def petition_document(petition: Petition) -> tuple[bytes, str]:
         names = []
         if petition.pdf_lists_names:
             names = list(
-                petition.signatures.filter(confirmed_at__isnull=False, show_name=True)
+                counted_signatures(petition.pk)
+                .filter(show_name=True)
                 .order_by("confirmed_at", "id")
                 .values_list("full_name", "country")[:PDF_MAX_NAMES]
             )

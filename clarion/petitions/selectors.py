@@ -18,6 +18,23 @@ from clarion.petitions.models import Demand, Petition, PetitionTranslation, Sign
 from clarion.taxonomy import countries
 from clarion.taxonomy.models import Category, Target
 
+
+def counted(prefix: str = "") -> Q:
+    """What makes a signature count: confirmed, and not held by the abuse controls
+    (neither waiting for a moderator nor invalidated).
+
+    The one definition behind every count, list, chart, export, PDF, mailing and API
+    answer; ``prefix`` reaches it through a relation (``"signatures__"``).
+    """
+    return Q(**{f"{prefix}confirmed_at__isnull": False, f"{prefix}held": False})
+
+
+def counted_signatures(petition_id: int | None = None) -> QuerySet[Signature]:
+    """The signatures that count, of one petition or of all."""
+    signatures = Signature.objects.filter(counted())
+    return signatures if petition_id is None else signatures.filter(petition_id=petition_id)
+
+
 PUBLIC_STATUSES = (Petition.Status.PUBLISHED, Petition.Status.CLOSED)
 
 
@@ -56,7 +73,7 @@ def trending(limit: int = 6, hours: int = 24) -> list[Petition]:
         .annotate(
             recent=Count(
                 "signatures",
-                filter=Q(signatures__confirmed_at__gte=since, signatures__held=False),
+                filter=counted("signatures__") & Q(signatures__confirmed_at__gte=since),
             )
         )
         .filter(recent__gt=0)
@@ -68,9 +85,11 @@ def trending(limit: int = 6, hours: int = 24) -> list[Petition]:
 def site_last_updated() -> datetime | None:
     """When anything a visitor sees last changed: a petition or a confirmed signature."""
     petitions = public_petitions().aggregate(latest=Max("updated_at"))["latest"]
-    signed = Signature.objects.filter(petition__status__in=PUBLIC_STATUSES, held=False).aggregate(
-        latest=Max("confirmed_at")
-    )["latest"]
+    signed = (
+        counted_signatures()
+        .filter(petition__status__in=PUBLIC_STATUSES)
+        .aggregate(latest=Max("confirmed_at"))["latest"]
+    )
     times = [t for t in (petitions, signed) if t is not None]
     return max(times) if times else None
 
@@ -170,7 +189,7 @@ def public_signatures(petition: Petition, limit: int = 10) -> list[Signature]:
     unless the signer agreed to show them.
     """
     return list(
-        petition.signatures.filter(held=False, confirmed_at__isnull=False)
+        counted_signatures(petition.pk)
         .order_by("-confirmed_at")
         .only("full_name", "show_name", "country", "comment", "confirmed_at", "petition_id")[:limit]
     )
@@ -231,11 +250,9 @@ class SignatureStats:
 
 
 def _counted(petition_id: int) -> QuerySet[Signature]:
-    # Counted: confirmed and already folded in, so the figures never run ahead of the
-    # count the page shows.
-    return Signature.objects.filter(
-        petition_id=petition_id, confirmed_at__isnull=False, count_pending=False
-    ).order_by()
+    # Counted, and already folded in, so the figures never run ahead of the count the
+    # page shows.
+    return counted_signatures(petition_id).filter(count_pending=False).order_by()
 
 
 def _compute_stats(petition_id: int) -> SignatureStats:

@@ -60,14 +60,21 @@ class SignatureInput:
 
 
 def signature_create(
-    *, petition: Petition, data: SignatureInput, ip: str | None = None, language: str = "en"
+    *,
+    petition: Petition,
+    data: SignatureInput,
+    ip: str | None = None,
+    language: str = "en",
+    from_form: bool = False,
 ) -> Signature:
     """Take a signature and email the signer (the shared flow of clarion.confirmations).
 
     The caller learns nothing about whether this email had signed before: the
     answer to show is always "check your email". A new address gets a pending
     signature and a confirmation link; a pending one gets a fresh link; a
-    confirmed one gets a note that it has already signed.
+    confirmed one gets a note that it has already signed. ``from_form``: taken by the
+    site's own form, whose signatures from one address past CLARION_SIGN_FORM_PER_HOUR
+    are held (the API and the widget refuse theirs with 429 before this).
     """
     if not petition.can_be_signed:
         raise SignatureError(_("This petition is closed and no longer takes signatures."))
@@ -91,7 +98,13 @@ def signature_create(
 
     def assess() -> abuse.Verdict:
         # Held or clear; the signer is told the same either way (see petitions.abuse).
-        return abuse.assess(petition=petition, email_key=email_key, ip=ip, honeypot=data.honeypot)
+        return abuse.assess(
+            petition=petition,
+            email_key=email_key,
+            ip=ip,
+            honeypot=data.honeypot,
+            per_hour_from_ip=settings.CLARION_SIGN_FORM_PER_HOUR if from_form else 0,
+        )
 
     if connection.vendor != "sqlite":
         # Before the transaction, so a rate-limit row that one busy source keeps hot is

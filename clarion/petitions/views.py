@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from clarion.core.http import client_ip
+from clarion.core.http import client_ip, private_page
 from clarion.core.pdf import pdf_response
 from clarion.petitions import charts, search, selectors
 from clarion.petitions.forms import SearchForm, SignForm
@@ -126,6 +126,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_petition(request, petition, SignForm())
 
 
+@private_page
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     # Only the petition row is needed to take a signature; the page's extras (targets,
@@ -142,6 +143,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             data=form.to_input(),
             ip=client_ip(request),
             language=get_language() or "en",
+            from_form=True,
         )
     except SignatureError as exc:
         form.add_error(None, exc)
@@ -149,6 +151,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("petitions:thanks", slug=petition.slug)
 
 
+@private_page
 @require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _petition_or_404(request, slug)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -20,32 +20,35 @@ from clarion.confirmations import services as confirmations
 from clarion.confirmations.addresses import normalise_email
 from clarion.core.models import OutboxMessage
 from clarion.core.outbox import outbox_enqueue
-from clarion.core.tokens import absolute
+from clarion.core.tokens import absolute, token_hash
 from clarion.letters.models import IndividualSignature, OrganisationSignature
 from clarion.petitions.models import Signature
 from clarion.petitions.services import signatures_delete
+from clarion.privacy.models import AccessLink
 from clarion.privacy.selectors import has_signed_anything
-
-MY_DATA_SALT = "clarion.my-data"
 
 
 def my_data_token(email_key: str) -> str:
-    """A link token for the signer with this normalised email; it expires, unstored."""
-    return signing.TimestampSigner(salt=MY_DATA_SALT).sign_object({"e": email_key})
+    """A new link token for the signer with this normalised email, valid for
+    CLARION_MY_DATA_HOURS; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    AccessLink.objects.create(
+        token_hash=token_hash(token),
+        email_key=email_key,
+        expires_at=timezone.now() + timedelta(hours=settings.CLARION_MY_DATA_HOURS),
+    )
+    return token
 
 
 def my_data_email(token: str) -> str | None:
-    """The normalised email a my-data token stands for, or None if bad or expired."""
-    if not token or len(token) > 500:
+    """The normalised email a my-data token opens, or None if unknown or expired."""
+    if not token or len(token) > 100:
         return None
-    try:
-        data = signing.TimestampSigner(salt=MY_DATA_SALT).unsign_object(
-            token, max_age=timedelta(hours=settings.CLARION_MY_DATA_HOURS)
-        )
-    except (signing.BadSignature, ValueError):
-        return None
-    email = data.get("e") if isinstance(data, dict) else None
-    return email if isinstance(email, str) else None
+    return (
+        AccessLink.objects.filter(token_hash=token_hash(token), expires_at__gt=timezone.now())
+        .values_list("email_key", flat=True)
+        .first()
+    )
 
 
 def my_data_request(email: str) -> None:
@@ -72,6 +75,7 @@ def my_data_request(email: str) -> None:
                 "site_name": settings.CLARION_SITE_NAME,
             },
         ),
+        capped=True,
     )
 
 
@@ -96,6 +100,7 @@ def my_data_delete(email_key: str) -> int:
     for address in addresses:
         mail |= Q(to__iexact=address)
     OutboxMessage.objects.filter(mail).delete()
+    AccessLink.objects.filter(email_key=email_key).delete()
     return deleted
 
 
@@ -177,10 +182,15 @@ def privacy_purge(now: datetime | None = None) -> PurgeResult:
             .filter(created_at__lt=ip_before)
             .update(ip_hash="")
         )
+    AccessLink.objects.filter(expires_at__lt=now).delete()
     # Mail that went out (or gave up) holds an address and, for confirmations, a live
     # link; once it can no longer be retried there is no reason to keep it.
     mail, _by_model = OutboxMessage.objects.filter(
-        status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED],
+        status__in=[
+            OutboxMessage.Status.SENT,
+            OutboxMessage.Status.FAILED,
+            OutboxMessage.Status.DROPPED,
+        ],
         created_at__lt=now - timedelta(days=settings.CLARION_PURGE_MAIL_DAYS),
     ).delete()
     return PurgeResult(unconfirmed=unconfirmed, ip_hashes=ip_hashes, mail=mail)

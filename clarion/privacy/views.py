@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clarion.core.http import private_page
 from clarion.privacy import selectors
 from clarion.privacy.forms import MyDataForm
 from clarion.privacy.services import (
@@ -19,6 +20,7 @@ from clarion.privacy.services import (
 )
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def my_data_start(request: HttpRequest) -> HttpResponse:
     """Ask for a link to one's signatures. The answer never says whether they exist."""
@@ -31,11 +33,13 @@ def my_data_start(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/my_data_start.html", {"form": form})
 
 
+@private_page
 @require_GET
 def my_data_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/my_data_sent.html")
 
 
+@private_page
 @require_http_methods(["GET", "POST"])
 def my_data(request: HttpRequest, token: str) -> HttpResponse:
     """Opening the link shows the data; only the POST behind the button deletes it."""
@@ -58,6 +62,7 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@private_page
 @require_GET
 def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
     email_key = my_data_email(token)

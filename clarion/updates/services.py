@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from clarion.core import tasks
 from clarion.core.outbox import outbox_enqueue
 from clarion.petitions.models import Petition, Signature, Update
+from clarion.petitions.selectors import counted_signatures
 
 UNSUBSCRIBE_SALT = "clarion.updates.unsubscribe"
 
@@ -100,10 +101,8 @@ def _mail_batch(update_id: int, batch: int) -> int | None:
 
 
 def update_recipients(petition_id: int) -> QuerySet[Signature]:
-    """Who gets a petition's updates: confirmed signers who asked for them."""
-    return Signature.objects.filter(
-        petition_id=petition_id, confirmed_at__isnull=False, wants_updates=True
-    )
+    """Who gets a petition's updates: counted signers who asked for them."""
+    return counted_signatures(petition_id).filter(wants_updates=True)
 
 
 def _queue_update(update: Update, signature: Signature) -> bool:

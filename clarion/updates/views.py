@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from clarion.core.http import private_page
 from clarion.updates.services import unsubscribe, unsubscribe_signature
 
 
@@ -14,6 +15,7 @@ from clarion.updates.services import unsubscribe, unsubscribe_signature
 # mail client, which has no CSRF cookie. The signed token in the URL is what
 # authorises it, and all it can do is stop updates to the signer it names. A GET
 # (what mail scanners and link previews send) only shows the button.
+@private_page
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
