@@ -31,11 +31,12 @@ from clarion.privacy.selectors import has_signed_anything
 def my_data_token(email_key: str) -> str:
     """A new link token for the signer with this normalised email, valid for
     CLARION_MY_DATA_HOURS; only its hash is stored."""
-    token = secrets.token_urlsafe(32)
+    token, now = secrets.token_urlsafe(32), timezone.now()
     AccessLink.objects.create(
         token_hash=token_hash(token),
         email_key=email_key,
-        expires_at=timezone.now() + timedelta(hours=settings.CLARION_MY_DATA_HOURS),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.CLARION_MY_DATA_HOURS),
     )
     return token
 
