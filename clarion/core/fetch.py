@@ -102,15 +102,20 @@ def _host_and_port(url: str) -> tuple[str, str, int]:
     return parts.scheme, host, port or (443 if parts.scheme == "https" else 80)
 
 
-def resolve(url: str) -> tuple[str, str, int, IPAddress]:
-    """(scheme, host, port, the address to connect to) once every address of the host
-    has passed the guard; Refused otherwise."""
-    scheme, host, port = _host_and_port(url)
+def _lookup(host: str, port: int) -> list[IPAddress]:
+    """Every address ``host`` resolves to, asked once."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"could not find {host}: {exc}") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+
+
+def resolve(url: str) -> tuple[str, str, int, IPAddress]:
+    """(scheme, host, port, the address to connect to) once every address of the host
+    has passed the guard; Refused otherwise."""
+    scheme, host, port = _host_and_port(url)
+    addresses = _lookup(host, port)
     if not addresses:
         raise FetchError(f"could not find {host}")
     for address in addresses:

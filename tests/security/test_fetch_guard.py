@@ -62,14 +62,14 @@ def test_it_fetches_http_and_https_only(url):
 
 def test_a_host_whose_name_resolves_inside_is_refused(monkeypatch, settings):
     settings.CLARION_FETCH_ALLOW_PRIVATE = False
-    real = socket.getaddrinfo
+    real = guarded._lookup
 
-    def resolver(host, *args, **kwargs):
+    def resolver(host, port):
         if host == "rebind.example":  # a public-looking name that points inside
-            return real("127.0.0.1", *args, **kwargs)
-        return real(host, *args, **kwargs)
+            return real("127.0.0.1", port)
+        return real(host, port)
 
-    monkeypatch.setattr(guarded.socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(guarded, "_lookup", resolver)
     with pytest.raises(Refused, match=r"127\.0\.0\.1 is not a public internet address"):
         fetch("http://rebind.example/feed")
 
@@ -89,16 +89,26 @@ def test_it_connects_to_the_address_it_checked_not_a_second_lookup(
     feed_server.add("/feed", body=b"ok")
     port = int(feed_server.base.rsplit(":", 1)[1])
     answers = []
-    real = socket.getaddrinfo
+    real = guarded._lookup
 
-    def resolver(host, *args, **kwargs):
+    def resolver(host, port):
         answers.append(host)
-        return real("127.0.0.1" if len(answers) == 1 else "10.255.255.1", *args, **kwargs)
+        return real("127.0.0.1" if len(answers) == 1 else "10.255.255.1", port)
 
-    monkeypatch.setattr(guarded.socket, "getaddrinfo", resolver)
+    # Only the fetcher's lookups are answered by this "DNS server"; and the socket
+    # module itself must never be asked again for the name.
+    monkeypatch.setattr(guarded, "_lookup", resolver)
+    asked_socket = []
+    real_getaddrinfo = socket.getaddrinfo
+    monkeypatch.setattr(
+        guarded.socket,
+        "getaddrinfo",
+        lambda host, *a, **k: asked_socket.append(host) or real_getaddrinfo(host, *a, **k),
+    )
     result = fetch(f"http://news.example:{port}/feed")
     assert result.body == b"ok"
     assert answers == ["news.example"]
+    assert "news.example" not in asked_socket
     # The server was asked for the name the feed gave, at the checked address.
     assert feed_server.routes["/feed"].requests[0]["Host"] == f"news.example:{port}"
 
