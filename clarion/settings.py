@@ -418,15 +418,16 @@ if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
     # security.W021 only says the site can't join browsers' preload lists: opt-in, above.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+_LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
-        "clarion": {
-            "handlers": ["console"],
-            "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-        }
+        # Clarion's own, and queued tasks' (started, finished, failed with the traceback;
+        # RQ's worker logs through its own handler, at the same level).
+        name: {"handlers": ["console"], "level": _LOG_LEVEL}
+        for name in ("clarion", "django_tasks", "django_tasks_db")
     },
 }
 
