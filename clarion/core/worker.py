@@ -220,11 +220,13 @@ class Worker:
 
     def run_tasks(self, *, burst: bool) -> int:
         """Run queued tasks in this thread: every one waiting (burst), or until stopped."""
-        if self.stopping:
-            return 0
-        self._tasks = self.task_runner(burst=burst)
+        runner = self._tasks = self.task_runner(burst=burst)
         try:
-            return self._tasks.process()
+            # stop() sets ``stopped`` before it looks for a runner to interrupt: either it
+            # found this one, or this sees ``stopped``.
+            if self.stopping:
+                return 0
+            return runner.process()
         finally:
             self._tasks = None
 
