@@ -92,6 +92,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_countries",
+    # Queued tasks: Django's tasks API (the django-tasks backport), kept in the database
+    # (django-tasks-db) or, with REDIS_URL, in RQ (django-tasks-rq, whose pages django-rq
+    # serves under /admin/rq/). See clarion/core/tasks.py.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "clarion.core",
     "clarion.taxonomy",
     "clarion.confirmations",
@@ -193,7 +199,7 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when set, holds the cache, the rate limits, the task queue, the periodic
+# Redis, when set, holds the cache, the rate limits, the task queue (RQ), the periodic
 # schedule and the locks, so workers and web processes on several machines share them.
 # Without it each process caches for itself and the database does the rest. What is
 # cached (rendered fragments, petition pages) is cheap to redo and keyed so that a copy
@@ -216,6 +222,36 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     }
+
+
+def task_settings(redis_url: str) -> dict:
+    """Where queued tasks wait: TASKS and RQ_QUEUES for a REDIS_URL (or none).
+
+    RQ names its keys itself (``rq:queue:default``, ``rq:job:<id>`` ...), whatever
+    CLARION_REDIS_PREFIX says, so two sites sharing a Redis server need a database number
+    each (README, "Configuration"). The tests switch backends with this too.
+    """
+    if not redis_url:
+        return {
+            "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+            "RQ_QUEUES": {},
+        }
+    return {
+        "TASKS": {"default": {"BACKEND": "clarion.core.tasks.RQBackend"}},
+        "RQ_QUEUES": {"default": {"URL": redis_url}},
+    }
+
+
+_tasks = task_settings(REDIS_URL)
+TASKS = _tasks["TASKS"]
+RQ_QUEUES = _tasks["RQ_QUEUES"]
+# RQ's pages are served at /admin/rq/ (clarion/urls.py), once, rather than also under
+# django-rq's own admin entry.
+RQ_SHOW_ADMIN_LINK = False
+# Seconds a queued task may run unless it sets its own limit; then it is stopped and
+# recorded failed.
+CLARION_TASK_TIME_LIMIT = env_int("CLARION_TASK_TIME_LIMIT", 300, minimum=1)
+
 # Seconds a rendered petition page is reused for anonymous visitors; 0 turns it off.
 CLARION_PAGE_CACHE_SECONDS = env_int("CLARION_PAGE_CACHE_SECONDS", 10, minimum=0)
 
@@ -387,15 +423,16 @@ if SECURE_HSTS_SECONDS and not SECURE_HSTS_PRELOAD:
     # security.W021 only says the site can't join browsers' preload lists: opt-in, above.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+_LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
-        "clarion": {
-            "handlers": ["console"],
-            "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
-        }
+        # Clarion's own, and queued tasks' (started, finished, failed with the traceback;
+        # RQ's worker logs through its own handler, at the same level).
+        name: {"handlers": ["console"], "level": _LOG_LEVEL}
+        for name in ("clarion", "django_tasks", "django_tasks_db")
     },
 }
 

@@ -32,5 +32,7 @@ urlpatterns = [
     path("", include("clarion.opendata.urls")),
     # Before the admin's own URLs, so sign-in attempts are counted first.
     path("admin/login/", core_views.admin_login, name="admin_login"),
+    # Queued tasks on Redis: django-rq's pages (staff only), where failed ones are requeued.
+    path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -29,6 +29,7 @@ from clarion.petitions import search
 from clarion.petitions.counts import fold_counts
 from clarion.petitions.models import Demand, Petition, Signature
 from clarion.petitions.services import SignatureInput, signature_create
+from clarion.settings import task_settings
 from clarion.taxonomy.models import Category, Target
 
 _counter = itertools.count(1)
@@ -157,14 +158,24 @@ def redis_url(settings) -> Iterator[str]:
         client.close()
 
 
+def _use_task_settings(settings, redis_url: str) -> None:
+    for name, value in task_settings(redis_url).items():
+        setattr(settings, name, value)
+
+
 @pytest.fixture(autouse=True)
 def _broker(request: pytest.FixtureRequest, settings) -> Iterator[None]:
-    """Where the task queue, locks and rate limits live during a test.
+    """Where the schedule, locks and rate limits live during a test, and queued tasks.
 
     On the database, unless a test asks for Redis (``redis_url``) or this is the
     PostgreSQL pass with REDIS_URL set (CI's "PostgreSQL and Redis" pass): there every
     test runs them on that Redis, under a key prefix of its own.
+
+    Queued tasks wait in the database in every test unless it asks for RQ
+    (``rq_tasks``): RQ's keys carry no prefix of ours, so a test can't keep its jobs
+    apart from another's but by taking turns (see ``rq_tasks``).
     """
+    _use_task_settings(settings, "")
     shell_redis = os.environ.get("REDIS_URL", "")
     on_redis = request.config.getoption("--postgres-pass") and shell_redis
     if not on_redis or "redis_url" in request.fixturenames:
@@ -182,6 +193,44 @@ def _broker(request: pytest.FixtureRequest, settings) -> Iterator[None]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+# A test that uses RQ holds this key in the test Redis for as long as it runs.
+RQ_TURN = "clarion-test:rq-turn"
+
+
+def _delete_rq_keys(client) -> None:
+    keys = list(client.scan_iter(match="rq:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def rq_tasks(redis_url: str, settings) -> Iterator[None]:
+    """Queued tasks in RQ, on the test Redis, with the schedule and locks (``redis_url``).
+
+    RQ names its keys itself (``rq:queue:default``, ``rq:job:<id>`` ...), so test runs on
+    one machine take turns through a key and delete every ``rq:`` key of the test
+    database when their turn starts and ends.
+    """
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    turn = uuid.uuid4().hex
+    deadline = time.monotonic() + 300
+    while not client.set(RQ_TURN, turn, nx=True, ex=600):
+        if time.monotonic() > deadline:
+            pytest.fail(f"another test run kept {RQ_TURN} in {redis_url} for five minutes")
+        time.sleep(0.1)
+    try:
+        _delete_rq_keys(client)  # left by a run that died
+        _use_task_settings(settings, redis_url)
+        yield
+    finally:
+        _delete_rq_keys(client)
+        if client.get(RQ_TURN) == turn.encode():
+            client.delete(RQ_TURN)
+        client.close()
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 They run as an operator runs them, as subprocesses against the test's own database
 (the SQLite file or the PostgreSQL test database) and the test's broker (the database,
-or Redis under the test's key prefix in the PostgreSQL and Redis pass), so what they
-commit is what the test reads. Each runs in a session of its own, so a test can kill
-the whole process group with SIGKILL as a crash, the OOM killer or a power cut would,
-giving nobody the chance to clean up.
+or Redis under the test's key prefix in the PostgreSQL and Redis pass, with queued
+tasks in RQ), so what they commit is what the test reads. Each runs in a session of its
+own, so a test can kill the whole process group with SIGKILL as a crash, the OOM killer
+or a power cut would, giving nobody the chance to clean up.
 
 Tests that use them need ``django_db(transaction=True)``: the processes can only see
 rows that have committed.
@@ -78,7 +78,9 @@ def environment(var_dir: Path, **variables: str) -> dict[str, str]:
         }
     )
     if settings.REDIS_URL:
-        # The queue, the schedule and the locks the test itself sees.
+        # The schedule and the locks the test itself sees. The process's queued tasks
+        # then go to RQ on that Redis: a test that queues tasks for it asks for
+        # ``rq_tasks`` (or for ``database_broker``, to keep them in the database).
         env["REDIS_URL"] = settings.REDIS_URL
         env["CLARION_REDIS_PREFIX"] = settings.CLARION_REDIS_PREFIX
     env.update(variables)

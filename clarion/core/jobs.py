@@ -29,9 +29,11 @@ class Periodic:
 
 
 def discover(tick: float) -> list[Periodic]:
-    """Every installed app's periodic jobs. Two jobs of one name are a mistake."""
+    """Every Clarion app's periodic jobs. Two jobs of one name are a mistake."""
     jobs: list[Periodic] = []
     for config in apps.get_app_configs():
+        if not config.name.startswith("clarion."):
+            continue  # another library's ``jobs`` module means something else (django_rq's)
         module_name = f"{config.name}.jobs"
         if importlib.util.find_spec(module_name) is None:
             continue
@@ -44,16 +46,25 @@ def discover(tick: float) -> list[Periodic]:
 
 
 def _housekeeping() -> int:
-    from clarion.core import ratelimit, tasks
+    from clarion.core import locks, ratelimit, tasks
 
-    return ratelimit.purge_expired() + tasks.get_backend().purge()
+    return (
+        tasks.requeue_abandoned()
+        + ratelimit.purge_expired()
+        + locks.purge()
+        + tasks.purge_results()
+    )
 
 
 def periodic_jobs(tick: float) -> list[Periodic]:
-    """Core's own jobs: the outbox (what a signer waits for) and housekeeping."""
+    """Core's own jobs: the outbox (what a signer waits for) and housekeeping.
+
+    Housekeeping runs every five minutes: it is what runs again a task whose worker
+    died, and the rest of it (deleting what has expired) costs a few indexed DELETEs.
+    """
     from clarion.core.outbox import outbox_drain_all
 
     return [
         Periodic("outbox", outbox_drain_all, 1),
-        Periodic("housekeeping", _housekeeping, 3600),
+        Periodic("housekeeping", _housekeeping, 300),
     ]

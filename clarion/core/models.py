@@ -3,6 +3,7 @@ backends of the periodic schedule, locks and rate limits.
 
 The last three are only used when ``REDIS_URL`` is empty: then the database is the one
 shared place every worker and web process can see, and a conditional UPDATE is the claim.
+Queued tasks live in django-tasks-db's own table (see ``clarion.core.tasks``).
 """
 
 from __future__ import annotations
@@ -10,41 +11,6 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-
-
-class Task(models.Model):
-    """One queued call of a registered task (see ``clarion.core.tasks``)."""
-
-    name = models.CharField(max_length=100)
-    args = models.JSONField(default=dict, blank=True)
-    # Not to be started before this time: retries back off through it.
-    run_after = models.DateTimeField(default=timezone.now)
-    # Who is running it and until when. A worker renews its lease while the task runs;
-    # a lease in the past belongs to a worker that died, and the task is taken again.
-    lease_owner = models.CharField(max_length=100, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # Gave up after too many attempts; kept so an operator can see why.
-    dead = models.BooleanField(default=False)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["dead", "run_after"], name="task_due"),
-            models.Index(fields=["lease_until"], name="task_lease"),
-        ]
-        constraints = [
-            # A lease always names its holder, and a free task names nobody.
-            models.CheckConstraint(
-                condition=Q(lease_until__isnull=True, lease_owner="")
-                | (Q(lease_until__isnull=False) & ~Q(lease_owner="")),
-                name="task_lease_has_owner",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} #{self.pk}"
 
 
 class PeriodicSlot(models.Model):

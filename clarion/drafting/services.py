@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clarion.core import tasks
+from clarion.core import locks
 from clarion.drafting.guidance import Guidance
 from clarion.drafting.models import DraftingSettings
 from clarion.drafting.offline import offline_draft
@@ -129,7 +129,7 @@ def draft_story(story: Story, guidance: Guidance) -> Petition | None:
     writes the petition, by a conditional UPDATE: should a drafter that outlived its
     lease finish after another took over, exactly one of them writes a petition.
     """
-    with tasks.lock(f"draft-story:{story.pk}", ttl=draft_lease()) as held:
+    with locks.lock(f"draft-story:{story.pk}", ttl=draft_lease()) as held:
         if held is None:
             return None
         if Story.objects.filter(pk=story.pk, draft_claimed_at__isnull=False).exists():

@@ -37,7 +37,6 @@ from django.utils.translation import gettext as _
 
 from clarion.core import ratelimit
 from clarion.core.http import ip_source
-from clarion.core.tasks import enqueue
 from clarion.petitions import tasks as petition_tasks
 from clarion.petitions.counts import refresh_counts
 from clarion.petitions.models import (
@@ -391,5 +390,5 @@ def signatures_invalidate(signatures: QuerySet[Signature]) -> int:
     changed = targets.update(held=True, review=Review.INVALID, count_pending=False)
     if changed:
         refresh_counts(petition_ids)
-        enqueue(petition_tasks.RECOUNT, petition_ids=petition_ids)
+        petition_tasks.recount.enqueue(petition_ids=petition_ids)
     return changed

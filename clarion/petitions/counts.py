@@ -30,7 +30,7 @@ from __future__ import annotations
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
-from clarion.core import tasks
+from clarion.core import locks
 from clarion.petitions.models import Petition, Signature
 from clarion.petitions.selectors import counted, counted_signatures
 
@@ -69,13 +69,13 @@ def fold_counts() -> int:
         return 0  # the usual answer, found in a tiny index without taking the lock
     # A short lease: should a folder die holding the lock, the next takes over within
     # seconds. A long fold renews it after every batch.
-    with tasks.lock(FOLD_LOCK, ttl=20) as held:
+    with locks.lock(FOLD_LOCK, ttl=20) as held:
         if held is None:
             return 0
         return _fold(held)
 
 
-def _fold(held: tasks.Held) -> int:
+def _fold(held: locks.Held) -> int:
     folded = 0
     while True:
         pending = list(
@@ -101,7 +101,7 @@ def _fold(held: tasks.Held) -> int:
 
 def recount_petitions(petition_ids: list[int]) -> int:
     """Recount some petitions under the fold lock, so no fold can write in between."""
-    with tasks.lock(FOLD_LOCK, ttl=60, wait=30) as held:
+    with locks.lock(FOLD_LOCK, ttl=60, wait=30) as held:
         if held is None:
             raise RuntimeError("the signature count lock stayed busy for 30 seconds")
         return refresh_counts(petition_ids)
@@ -109,7 +109,7 @@ def recount_petitions(petition_ids: list[int]) -> int:
 
 def recount_all() -> int:
     """Repair every petition's count; returns how many were wrong."""
-    with tasks.lock(FOLD_LOCK, ttl=600, wait=30) as held:
+    with locks.lock(FOLD_LOCK, ttl=600, wait=30) as held:
         if held is None:
             raise RuntimeError("the signature count lock stayed busy for 30 seconds")
         wrong = Petition.objects.annotate(

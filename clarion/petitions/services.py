@@ -19,7 +19,6 @@ from clarion.core import ratelimit
 from clarion.core.db import insert_or_skip
 from clarion.core.http import hash_ip
 from clarion.core.outbox import outbox_enqueue
-from clarion.core.tasks import enqueue
 from clarion.core.tokens import absolute
 from clarion.petitions import abuse, search
 from clarion.petitions import tasks as petition_tasks
@@ -180,7 +179,7 @@ def signatures_delete(signatures) -> int:
     deleted, _by_model = signatures.delete()
     refresh_counts(petition_ids)
     if petition_ids:
-        enqueue(petition_tasks.RECOUNT, petition_ids=petition_ids)
+        petition_tasks.recount.enqueue(petition_ids=petition_ids)
     return deleted
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from clarion.core import tasks
+from clarion.core import locks
 from clarion.core.outbox import outbox_enqueue
 from clarion.petitions.models import Petition, Signature, Update
 from clarion.petitions.selectors import counted_signatures
@@ -69,7 +69,7 @@ def updates_mail(batch: int = 200) -> int:
     for update_id in Update.objects.filter(mailing=Update.Mailing.SENDING).values_list(
         "pk", flat=True
     ):
-        with tasks.lock(f"update-mailing:{update_id}", ttl=120) as held:
+        with locks.lock(f"update-mailing:{update_id}", ttl=120) as held:
             if held is None:
                 continue
             while (count := _mail_batch(update_id, batch)) is not None:

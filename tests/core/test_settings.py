@@ -57,6 +57,7 @@ def _check(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
         ("CLARION_PROXY_SSL_HEADER", "X Forwarded Proto"),
         ("CLARION_SSL_REDIRECT", "1"),  # without CLARION_PROXY_SSL_HEADER it would loop
         ("CLARION_PAGE_CACHE_SECONDS", "soon"),
+        ("CLARION_TASK_TIME_LIMIT", "0"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, variable, value):
@@ -140,20 +141,25 @@ def _settings_in_subprocess(tmp_path: Path, code: str, **variables: str) -> list
     return out.stdout.split()
 
 
-def test_redis_url_moves_the_cache_to_redis(tmp_path):
-    code = "from django.conf import settings as s;print(s.CACHES['default']['BACKEND'])"
+def test_redis_url_moves_the_cache_and_the_task_queue_to_redis(tmp_path):
+    code = (
+        "from django.conf import settings as s;from django_tasks import task_backends;"
+        "print(s.CACHES['default']['BACKEND'], type(task_backends['default']).__name__)"
+    )
     assert _settings_in_subprocess(tmp_path, code) == [
-        "django.core.cache.backends.locmem.LocMemCache"
+        "django.core.cache.backends.locmem.LocMemCache",
+        "DatabaseBackend",
     ]
     code = (
-        "from django.conf import settings as s;from clarion.core import tasks;"
+        "from django.conf import settings as s;from django_tasks import task_backends;"
         "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'],"
-        "type(tasks.get_backend()).__name__)"
+        "type(task_backends['default']).__name__, s.RQ_QUEUES['default']['URL'])"
     )
     assert _settings_in_subprocess(tmp_path, code, REDIS_URL="redis://127.0.0.1:6379/5") == [
         "django.core.cache.backends.redis.RedisCache",
         "redis://127.0.0.1:6379/5",
-        "RedisBackend",
+        "RQBackend",
+        "redis://127.0.0.1:6379/5",
     ]
 
 

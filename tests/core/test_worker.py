@@ -12,6 +12,7 @@ from clarion.core.worker import Worker
 from clarion.news.models import Article, Story
 from clarion.news.services import feed_add
 from clarion.petitions.models import Petition
+from tests.core import sample_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +59,15 @@ def test_a_failing_job_does_not_stop_the_others():
     assert ran == [True]
 
 
-def test_it_runs_a_job_only_once_per_period_across_workers():
-    calls = []
-    job = Periodic("hourly", lambda: calls.append(1) or 1, 3600)
-    first, second = Worker([job], name="one"), Worker([job], name="two")
-    first.run_round()
-    first.run_round()
-    second.run_round()
-    assert calls == [1]
+def test_once_runs_the_queued_tasks_too(capsys):
+    sample_tasks.runs.clear()
+    sample_tasks.record.enqueue(3)
+    call_command("worker", "--once")
+    assert "tasks: 1" in capsys.readouterr().out
+    assert sample_tasks.runs == [3]
+    call_command("worker", "--once")
+    assert "tasks:" not in capsys.readouterr().out
+    sample_tasks.runs.clear()
 
 
 @pytest.mark.django_db(transaction=True)

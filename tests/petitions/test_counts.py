@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from clarion.confirmations.services import confirm as confirm_link
-from clarion.core import tasks
-from clarion.core.models import Task
+from clarion.core import locks
 from clarion.petitions import counts
 from clarion.petitions.counts import FOLD_LOCK, fold_counts, recount_all
 from clarion.petitions.models import Petition, Signature
@@ -109,7 +109,7 @@ def test_the_fold_never_lowers_a_count_and_the_recount_repairs_drift(petition, s
 
 def test_the_fold_waits_its_turn_while_another_worker_folds(petition):
     _confirmed_without_fold(petition, 2)
-    with tasks.lock(FOLD_LOCK) as held:
+    with locks.lock(FOLD_LOCK) as held:
         assert held is not None
         assert fold_counts() == 0
         assert _count(petition) == 0
@@ -128,14 +128,15 @@ def test_deleting_signatures_recounts_at_once_and_again_after_commit(
     signatures_delete(Signature.objects.filter(email="a@example.org"))
 
     assert _count(petition) == 1
-    queued = Task.objects.get()
-    assert (queued.name, queued.args) == ("petitions.recount", {"petition_ids": [petition.pk]})
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "clarion.petitions.tasks.recount"
+    assert queued.args_kwargs == {"args": [], "kwargs": {"petition_ids": [petition.pk]}}
     # A fold that read the deleted signature could raise the count again in between ...
     Petition.objects.filter(pk=petition.pk).update(signature_count=2)
     call_command("worker", "--once")
     # ... and the queued recount, under the fold lock, puts it right.
     assert _count(petition) == 1
-    assert not Task.objects.exists()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
 @pytest.mark.django_db(transaction=True)

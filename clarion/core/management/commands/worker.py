@@ -13,8 +13,8 @@ class Command(BaseCommand):
     help = (
         "Run the background jobs until stopped (Ctrl-C or SIGTERM): poll due feeds, draft "
         "petitions from new stories, send queued mail, fold confirmations into signature "
-        "counts, recount hourly, and run queued tasks. Any number of workers may run, on "
-        "one machine or several: they share one schedule and one queue."
+        "counts, recount hourly, and run queued tasks, one at a time. Any number of workers "
+        "may run, on one machine or several: they share one schedule and one queue."
     )
 
     def add_arguments(self, parser) -> None:
@@ -23,17 +23,9 @@ class Command(BaseCommand):
             action="store_true",
             help="Run every job that is due and every queued task once, then exit (for cron).",
         )
-        parser.add_argument(
-            "--consumers",
-            type=int,
-            default=1,
-            help="Threads running queued tasks in this process (default 1).",
-        )
 
     def handle(self, *args, **options) -> None:
-        worker = Worker(
-            discover_jobs(settings.CLARION_WORKER_TICK), consumers=max(1, options["consumers"])
-        )
+        worker = Worker(discover_jobs(settings.CLARION_WORKER_TICK))
         if options["once"]:
             for name, count in worker.run_round().items():
                 self.stdout.write(f"{name}: {count}")
