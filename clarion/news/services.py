@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from clarion.news.extract import looks_like_summary, main_text
 from clarion.news.fetch import FetchError, fetch
-from clarion.news.grouping import Profile, article_terms, best_story, name_terms, reindex
+from clarion.news.grouping import Profile, best_story, reindex
 from clarion.news.language import detect_language
 from clarion.news.models import Article, Feed, Story
 from clarion.news.parse import FeedParseError, ParsedArticle, parse_feed
+from clarion.news.similarity import Signals, signals
 from clarion.news.tagging import MAX_CATEGORIES, MAX_COUNTRIES, Taxonomy, tag_article
 
 logger = logging.getLogger("clarion.news")
@@ -84,7 +85,8 @@ def _ingest_one(
     now = timezone.now()
     published = item.published_at
     tags = tag_article(taxonomy, item.headline, text)
-    terms = article_terms(item.headline, text, tags.countries)
+    language = detect_language(f"{item.headline}.\n{text}", hint=item.language)
+    found = signals(item.headline, text, language, tags.countries)
     try:
         with transaction.atomic():
             article = Article(
@@ -98,7 +100,7 @@ def _ingest_one(
                 summary=item.summary,
                 text=text,
                 text_source=source,
-                language=detect_language(f"{item.headline}.\n{text}", hint=item.language),
+                language=language,
                 countries=tags.countries,
                 published_at=published or now,
                 published_offset_minutes=(
@@ -108,7 +110,7 @@ def _ingest_one(
                 content_hash=item.content_hash,
                 fetched_at=now,
             )
-            story = _story_for(article, terms, name_terms(text or item.headline))
+            story = _story_for(article, found)
             article.story = story
             article.save(force_insert=True)
             Article.categories.through.objects.bulk_create(
@@ -117,15 +119,15 @@ def _ingest_one(
                     for category_id in tags.category_ids
                 ]
             )
-            story_absorb(story, article, terms, tags.countries, tags.category_ids)
+            story_absorb(story, article, found, tags.countries, tags.category_ids)
     except IntegrityError:  # another poller stored it between our check and insert
         return None
     return article
 
 
-def _story_for(article: Article, terms: dict[str, int], names: set[str]) -> Story:
+def _story_for(article: Article, found: Signals) -> Story:
     """The recent story the article belongs to, locked for update, or a new one."""
-    match = best_story(terms, article.published_at, names, article.language)
+    match = best_story(found, article.published_at)
     if match is not None:
         story = Story.objects.select_for_update().filter(pk=match.story_id).first()
         if story is not None:  # it may have been deleted since the lookup
@@ -141,7 +143,7 @@ def _story_for(article: Article, terms: dict[str, int], names: set[str]) -> Stor
 def story_absorb(
     story: Story,
     article: Article,
-    terms: dict[str, int],
+    found: Signals,
     countries: list[str],
     category_ids: list[int],
 ) -> None:
@@ -153,7 +155,7 @@ def story_absorb(
     profile = Profile.from_json(story.profile)
     before = profile.indexed
     old_categories = _top_categories(profile)
-    profile.add(terms, countries, category_ids, article.outlet_domain)
+    profile.add(found, countries, category_ids, article.outlet_domain)
     profile.indexed = profile.top_terms()
     story.article_count += 1
     story.outlet_count = len(profile.outlets)
