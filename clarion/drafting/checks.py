@@ -19,7 +19,7 @@ from clarion.news.language import STOPWORDS
 from clarion.news.textnorm import fold, words
 
 
-def _wordset(text: str) -> frozenset[str]:
+def wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
@@ -75,7 +75,7 @@ def draft_problems(draft: DraftText, coverage: Coverage, language: str) -> list[
 # Title -----------------------------------------------------------------------------
 
 # Verbs a title or demand may open with to ask for something (English imperative).
-ASK_VERBS_EN = _wordset(
+ASK_VERBS_EN = wordset(
     """accept act adopt answer apologise apologize audit ban bring build call cancel
     charge clean close commission compensate consult cut disclose drop end enforce
     ensure expand explain extend fix free fund give guarantee halt hold implement
@@ -287,7 +287,7 @@ def _names_outlet(text: str, outlet: str) -> bool:
 
 # Words any petition uses about anything: a demand must share more than these with the
 # story to be about it.
-GENERIC_WORDS = _wordset(
+GENERIC_WORDS = wordset(
     """account accountability action actions act affected answer answers budget call
     calls clear communities community concrete data decision decisions deliver
     demand demands documents every explain full give independent measures meet months
@@ -307,7 +307,6 @@ def demand_problems(draft: DraftText, coverage: Coverage) -> list[str]:
         found.append(f"{len(demands)} demands ({DEMANDS_MIN} to {DEMANDS_MAX} wanted)")
     story = content_stems(" ".join([*coverage.headlines, *coverage.texts]))
     fallback = {fold(d.strip()) for d in draft.fallback_demands}
-    grounded = 0
     for demand in demands:
         if not demand:
             found.append("a demand is empty")
@@ -317,13 +316,8 @@ def demand_problems(draft: DraftText, coverage: Coverage) -> list[str]:
         shared = content_stems(demand) & story if story else {"?"}
         if not shared:
             found.append(f"demand is off-topic (shares no words with the story): {demand[:80]!r}")
-        elif fold(demand) not in fallback:
-            if len(shared) < 2:
-                found.append(f"demand is generic but not marked as a fallback: {demand[:80]!r}")
-            else:
-                grounded += 1
-    if demands and story and not grounded:
-        found.append("no demand is drawn from the coverage: all are generic or fallbacks")
+        elif fold(demand) not in fallback and len(shared) < 2:
+            found.append(f"demand is generic but not marked as a fallback: {demand[:80]!r}")
     return found
 
 
@@ -333,11 +327,11 @@ def content_stems(text: str) -> set[str]:
     return {
         w[:STEM]
         for w in words(text)
-        if len(w) >= 4 and not w.isdigit() and w not in stop and w not in GENERIC_WORDS
+        if len(w) >= 3 and not w.isdigit() and w not in stop and w not in GENERIC_WORDS
     }
 
 
-_STOP = frozenset().union(*STOPWORDS.values()) | _wordset(
+_STOP = frozenset().union(*STOPWORDS.values()) | wordset(
     """about after also been before being could from have into more most must only other
     over said same says should some such than that their them then there these they
     this those under very were what when where which while will with would your

@@ -189,23 +189,6 @@ def test_narratives_an_editor_would_rewrite(narrative, problem):
             "does not start a sentence",
         ),
         (
-            {
-                "demands": [
-                    "Give a full account of the rationing plan for Valparaíso.",
-                    "Meet the people of Valparaíso.",
-                    "Publish the documents about Valparaíso.",
-                ],
-                "fallback_demands": frozenset(
-                    [
-                        "Give a full account of the rationing plan for Valparaíso.",
-                        "Meet the people of Valparaíso.",
-                        "Publish the documents about Valparaíso.",
-                    ]
-                ),
-            },
-            "no demand is drawn from the coverage",
-        ),
-        (
             {"demands": [*GOOD.demands[:2], "Publicar cada semana el nivel de los embalses."]},
             "demand has a sentence in es",
         ),
