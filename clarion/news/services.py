@@ -21,7 +21,7 @@ from clarion.news.language import detect_language
 from clarion.news.models import Article, Feed, Story
 from clarion.news.parse import FeedParseError, ParsedArticle, parse_feed
 from clarion.news.similarity import Signals, signals
-from clarion.news.tagging import MAX_CATEGORIES, MAX_COUNTRIES, Taxonomy, tag_article
+from clarion.news.tagging import MAX_CATEGORIES, Taxonomy, relative, story_countries, tag_article
 
 logger = logging.getLogger("clarion.news")
 
@@ -119,7 +119,7 @@ def _ingest_one(
                     for category_id in tags.category_ids
                 ]
             )
-            story_absorb(story, article, found, tags.countries, tags.category_ids)
+            story_absorb(story, article, found, relative(tags.country_weights), tags.category_ids)
     except IntegrityError:  # another poller stored it between our check and insert
         return None
     return article
@@ -144,7 +144,7 @@ def story_absorb(
     story: Story,
     article: Article,
     found: Signals,
-    countries: list[str],
+    countries: dict[str, float],
     category_ids: list[int],
 ) -> None:
     """Add one article to its story's counts, times, tags and index, in place.
@@ -161,7 +161,7 @@ def story_absorb(
     story.outlet_count = len(profile.outlets)
     story.first_published_at = min(story.first_published_at, article.published_at)
     story.last_published_at = max(story.last_published_at, article.published_at)
-    story.countries = [code for code, _n in profile.countries.most_common(MAX_COUNTRIES)]
+    story.countries = story_countries(dict(profile.countries))
     story.profile = profile.to_json()
     story.save(
         update_fields=[

@@ -305,18 +305,18 @@ FEATURES = (
 # hand so that a report sharing a place but none of the story's concepts (a strike in
 # the port city that is rationing water) starts its own story.
 WEIGHTS = {
-    "bias": -2.09,
-    "title": 0.41,
-    "body": 0.23,
-    "names": 1.35,
-    "concepts": 1.24,
-    "story": 1.0,
-    "story_names": 1.62,
-    "nameless": -2.25,
+    "bias": -2.57,
+    "title": 0.43,
+    "body": 0.25,
+    "names": 1.27,
+    "concepts": 1.16,
+    "story": 0.89,
+    "story_names": 1.48,
+    "nameless": -2.01,
     "conceptless": -1.5,
-    "numbers": 0.52,
-    "country": 0.77,
-    "days": -0.23,
+    "numbers": 0.53,
+    "country": 1.41,
+    "days": -0.16,
     "cross": 0.49,
 }
 # An article joins the best story whose score is above this (0: odds of one to one).
