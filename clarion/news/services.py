@@ -93,7 +93,11 @@ def _ingest_one(
                 feed=feed,
                 url=item.url,
                 guid=item.guid,
-                outlet_name=feed.name or item.outlet_name,
+                # An item that names its own outlet (an aggregator's <source>) is
+                # credited to it; otherwise the outlet is the feed's, as named on add.
+                outlet_name=(
+                    item.outlet_name if item.outlet_from_source else (feed.name or item.outlet_name)
+                ),
                 outlet_domain=item.outlet_domain,
                 headline=item.headline,
                 author=item.author,
