@@ -70,7 +70,8 @@ class PetitionDraftAdmin(PetitionAdmin):
         current = {t.name for t in obj.targets.all()}
         rows = []
         for index, candidate in enumerate(evidence.candidates):
-            if candidate["name"] in current:
+            name = services.candidate_name(candidate, obj.language)
+            if name in current:
                 action = format_html("<strong>{}</strong>", _("addressed"))
             else:
                 action = format_html(
@@ -81,7 +82,7 @@ class PetitionDraftAdmin(PetitionAdmin):
                 )
             rows.append(
                 (
-                    candidate["name"],
+                    name,
                     candidate.get("country") or "-",
                     candidate.get("outlets", 0),
                     candidate.get("cues", 0),

@@ -267,6 +267,7 @@ _CLAUSE_END = re.compile(
     r",\s*(?:which|who|while|after|as|but|and|when|where|said|says|according|que|quien|"
     r"según|mientras|aunque|tras|luego|cuando|donde|lo que|y|others|otros|some|algunos)\b|"
     r"\s+(?:and|y)\s+\w+(?:ed|ó|aron)\b|\s+and\s+(?:would|will|could|should|said|is|was)\b|"
+    r"\s+(?:and|y)\s+(?:that|que)\b|"
     r"\s+(?:after|because|although|since|luego de que|tras|porque|aunque|mientras)\s|"
     r"\s[–—-]\s|:|\(",
     re.I,
@@ -422,45 +423,68 @@ def _is_name(text: str) -> bool:
 
 # The event and its place -----------------------------------------------------------
 
-# Kinds of event, the words that mark them in either language, and how a draft names
-# them. Marked words are compared folded and as prefixes of the coverage's words.
-EVENT_KINDS: list[tuple[tuple[str, ...], dict[str, str]]] = [
-    (("flood", "inundac", "riada", "dana", "crecida", "desbord"),
-     {"en": "the floods", "es": "las inundaciones"}),
-    (("wildfire", "incendio", "bushfire", "fire", "fuego"),
-     {"en": "the fires", "es": "los incendios"}),
-    (("blackout", "apagon", "outage", "power cut", "cortes de luz", "cortes de energia",
-      "racionamiento"),
-     {"en": "the power cuts", "es": "los cortes de luz"}),
-    (("hurricane", "huracan", "cyclone", "ciclon", "storm", "tormenta", "temporal"),
-     {"en": "the storm", "es": "el temporal"}),
-    (("collapse", "collapsed", "derrumbe", "colapso", "desplom"),
-     {"en": "the collapse", "es": "el derrumbe"}),
-    (("earthquake", "terremoto", "sismo", "quake"),
-     {"en": "the earthquake", "es": "el terremoto"}),
-    (("drought", "sequia"), {"en": "the drought", "es": "la sequía"}),
-    (("fine", "fined", "multa", "sewage", "vertido"),
-     {"en": "the sewage and the fine", "es": "los vertidos y la multa"}),
-    (("disappear", "desaparec", "missing", "crematori", "fosa", "rancho", "ranch"),
-     {"en": "the disappearances", "es": "las desapariciones"}),
-    (("wrongful", "convictions", "condena", "scandal", "escandalo"),
-     {"en": "the scandal", "es": "el escándalo"}),
+
+# Kinds of event: the words that mark them in either language (compared folded, as
+# the start of the coverage's words), how a draft names one, and how it names several,
+# when the coverage speaks of several ("the fires" but "the fire at the tower").
+@dataclass(frozen=True)
+class EventKind:
+    markers: tuple[str, ...]
+    one: dict[str, str]
+    many: dict[str, str] | None = None
+    many_markers: tuple[str, ...] = ()
+
+
+EVENT_KINDS: list[EventKind] = [
+    EventKind(("flood", "inundac", "riada", "dana", "crecida", "desbord"),
+              {"en": "the floods", "es": "las inundaciones"}),
+    EventKind(("hurricane", "huracan", "cyclone", "ciclon", "typhoon", "tifon"),
+              {"en": "the hurricane", "es": "el huracán"}),
+    EventKind(("wildfire", "incendio", "bushfire", "fire", "fuego", "blaze"),
+              {"en": "the fire", "es": "el incendio"},
+              {"en": "the fires", "es": "los incendios"},
+              ("wildfires", "incendios", "fires", "blazes", "bushfires")),
+    EventKind(("blackout", "apagon", "outage", "power cut", "cortes de luz",
+               "cortes de energia", "racionamiento"),
+              {"en": "the blackout", "es": "el apagón"},
+              {"en": "the power cuts", "es": "los cortes de luz"},
+              ("power cuts", "cortes", "apagones", "racionamiento", "outages")),
+    EventKind(("storm", "tormenta", "temporal"), {"en": "the storm", "es": "el temporal"}),
+    EventKind(("collapse", "collapsed", "derrumbe", "colapso", "desplom"),
+              {"en": "the collapse", "es": "el derrumbe"}),
+    EventKind(("earthquake", "terremoto", "sismo", "quake"),
+              {"en": "the earthquake", "es": "el terremoto"}),
+    EventKind(("drought", "sequia"), {"en": "the drought", "es": "la sequía"}),
+    EventKind(("sewage", "vertido", "spill", "derrame"),
+              {"en": "the sewage spills", "es": "los vertidos"}),
+    EventKind(("disappear", "desaparec", "missing", "crematori", "fosa"),
+              {"en": "the disappearances", "es": "las desapariciones"}),
+    EventKind(("wrongful", "convictions", "condena", "scandal", "escandalo"),
+              {"en": "the scandal", "es": "el escándalo"}),
 ]  # fmt: skip
 
 
 def event_words(articles: list[CoverageItem], countries: list[str]) -> EventWords:
     folded = " ".join(fold(f"{a.headline} {a.text or a.summary}") for a in articles)
     headlines = " ".join(fold(a.headline) for a in articles)
-    best, best_count = {}, 0
-    for markers, nouns in EVENT_KINDS:
-        count = sum(
+
+    def count(markers: tuple[str, ...]) -> int:
+        return sum(
             len(re.findall(rf"\b{re.escape(m)}", folded))
             + 3 * len(re.findall(rf"\b{re.escape(m)}", headlines))
             for m in markers
         )
-        if count > best_count:
-            best, best_count = nouns, count
-    return EventWords(noun=best if best_count >= 2 else {}, place=_place(articles, countries))
+
+    best, best_count = None, 0
+    for kind in EVENT_KINDS:
+        found = count(kind.markers)
+        if found > best_count:
+            best, best_count = kind, found
+    noun: dict[str, str] = {}
+    if best is not None and best_count >= 2:
+        several = count(kind.many_markers) if (kind := best).many else 0
+        noun = best.many if best.many and several * 2 >= best_count else best.one
+    return EventWords(noun=noun, place=_place(articles, countries))
 
 
 _LOCATIVE = re.compile(

@@ -86,16 +86,16 @@ def choose_target(found: list[Candidate], countries: list[str], phrases: Phrases
     strong = [c for c in found if c.score >= MIN_SCORE]
     if strong:
         best = strong[0]
-        if phrases.language not in best.languages:
+        if phrases.language not in best.localized:
             best = next(
                 (
                     c
                     for c in strong
-                    if phrases.language in c.languages and c.score >= 0.75 * best.score
+                    if phrases.language in c.localized and c.score >= 0.75 * best.score
                 ),
                 best,
             )
-        return TargetProposal(best.name, best.kind, best.country)
+        return TargetProposal(best.name_in(phrases.language), best.kind, best.country)
     if countries:
         return TargetProposal(government_name(countries[0], phrases.language), "body", countries[0])
     return TargetProposal(phrases.authorities, "body", "")

@@ -134,7 +134,7 @@ def proposal_problems(proposal: DraftProposal, brief: StoryBrief) -> list[str]:
     )
     problems = draft_problems(text, coverage, brief.language)
     evidence = brief.evidence
-    known = [n for c in evidence.candidates for n in (c.name, *c.aliases)]
+    known = [n for c in evidence.candidates for n in (c.name, *c.aliases, *c.localized.values())]
     for target in proposal.targets:
         if known and not any(same_body(target.name, name) for name in known):
             problems.append(f"the draft addresses {target.name}, which the coverage does not name")
@@ -287,8 +287,9 @@ def draft_switch_target(petition: Petition, index: int) -> Petition:
         raise ValueError("No such candidate.")
     chosen = evidence.candidates[index]
     country = chosen.get("country", "")
+    name = candidate_name(chosen, petition.language)
     new, _created = Target.objects.get_or_create(
-        name=chosen["name"][:200], country=country, defaults={"kind": chosen.get("kind", "body")}
+        name=name[:200], country=country, defaults={"kind": chosen.get("kind", "body")}
     )
     phrases = TEMPLATES.get(petition.language) or TEMPLATES["en"]
     with transaction.atomic():
@@ -311,6 +312,11 @@ def draft_switch_target(petition: Petition, index: int) -> Petition:
         ]
         evidence.save(update_fields=["candidates"])
     return petition
+
+
+def candidate_name(candidate: dict, language: str) -> str:
+    """A stored candidate's name as a draft in that language writes it."""
+    return (candidate.get("localized") or {}).get(language) or candidate["name"]
 
 
 def rename(text: str, old: str, new: str, phrases: Phrases) -> str:

@@ -45,12 +45,16 @@ class Candidate:
     mentions: int
     cues: int
     aliases: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()  # of the articles that name it this way
+    # How articles in each language name it: {"en": "Federal Electricity Commission",
+    # "es": "Comisión Federal de Electricidad"}; a draft uses its own language's name.
+    localized: dict[str, str] = field(default_factory=dict)
+
+    def name_in(self, language: str) -> str:
+        return self.localized.get(language) or self.name
 
     def as_json(self) -> dict:
         data = asdict(self)
         data["aliases"] = list(self.aliases)
-        data["languages"] = list(self.languages)
         data["score"] = round(self.score, 2)
         return data
 
@@ -125,7 +129,22 @@ _PARTIES = frozenset(["party", "partido", "partit", "partido popular"])
 _NOT_BODIES = wordset(
     """US USA UK EU GMT UTC ET EST PST CET TV AM PM TEU MW GW KW CEO CBE OBE MBE MP MPS IT AI
     DNA SUV GPS PDF RTVE EFE AFP AP BBC CNN ITV TVE ABC NBC CBS SOS OK LGBT LGBTQ PP PSOE
-    PSDB PRI PAN VOX II III IV XX XXI DANA AVE ES NGO ONG ONGS NGOS"""
+    PSDB PRI PAN VOX II III IV XX XXI DANA AVE ES NGO ONG ONGS NGOS LIVE BREAKING UPDATE
+    WATCH VIDEO EXCLUSIVE DIRECTO VIVO FOTOS"""
+)
+# Those who speak for the people affected ("the survivors' group X", "el colectivo X",
+# "X, which represents the families"): the petition's side, never its addressee.
+_CAMPAIGN_BEFORE = re.compile(
+    r"\b(?:(?:survivors|victims|families|relatives|residents|tenants|campaign|"
+    r"campaigners|advocacy|protest|search|pressure|bereaved)['’]?\s+(?:group|groups|"
+    r"collective|association|organi[sz]ation|network|coalition)|colectivos?|"
+    r"asociación de (?:víctimas|vecinos|familiares|afectados)|plataforma)\s*,?\s*$",
+    re.I,
+)
+_CAMPAIGN_AFTER = re.compile(
+    r"^\s*,\s*(?:which|who|que|quienes?)\s+(?:represents?|speaks? for|campaigns?|"
+    r"representa|agrupa|defiende)\b",
+    re.I,
 )
 # An apposition that marks the next capitalised name as a body or a company.
 _ROLE_NOUNS = re.compile(
@@ -192,7 +211,8 @@ class _Cluster:
     level: str = ""
     kind: str = "body"
     country: str = ""
-    languages: Counter[str] = field(default_factory=Counter)
+    by_language: dict[str, Counter[str]] = field(default_factory=dict)
+    levels: set[str] = field(default_factory=set)
 
 
 def candidates(
@@ -214,12 +234,18 @@ def candidates(
     )
     mentions: list[_Mention] = []
     acronyms: dict[str, str] = {}
+    same: dict[str, str] = {}  # a name -> the first name defined with the same acronym
     heads_of: dict[str, _Mention] = {}  # surname -> the body that person leads
     by_sentence: list[tuple[CoverageItem, bool, str, list[_Mention]]] = []
     for article, is_headline, sentences in texts:
         for sentence in sentences:
             found, defined = _sentence_mentions(sentence, home, known)
-            acronyms.update(defined)
+            for acronym, name in defined.items():
+                # "Comisión Federal de Electricidad (CFE)" and "Federal Electricity
+                # Commission (CFE)": one body, written in two languages.
+                first = acronyms.setdefault(acronym, name)
+                if first != name:
+                    same.setdefault(name, first)
             for mention in found:
                 mention.outlet = article.outlet
                 mention.headline = is_headline
@@ -239,7 +265,7 @@ def candidates(
                          _cue(sentence[:at], sentence[at + len(surname):]),
                          body.level, body.kind, body.country)
             )  # fmt: skip
-    clusters = _cluster(mentions, acronyms)
+    clusters = _cluster(mentions, acronyms, same)
     ranked = sorted(
         (_rank(cluster, home) for cluster in clusters),
         key=lambda c: (-c.score, -c.outlets, c.name),
@@ -509,6 +535,8 @@ def _classify(part: list[str], before: str, after: str, known: _Known) -> _Menti
         return None
     if lowered[0] in _TITLES:
         return None  # a person with a title: "Governor Wes Moore"
+    if _CAMPAIGN_BEFORE.search(before) or _CAMPAIGN_AFTER.search(after):
+        return _Mention(" ".join(words_), "", False, 0, "campaign", "body")
     if len(words_) == 1:
         return _single(words_[0], before, after)
     heads = [_head(w) for w in words_]
@@ -682,12 +710,14 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in _CONNECTORS)
 
 
-def _cluster(mentions: list[_Mention], acronyms: dict[str, str]) -> list[_Cluster]:
+def _cluster(
+    mentions: list[_Mention], acronyms: dict[str, str], same: dict[str, str]
+) -> list[_Cluster]:
     # Names first: each distinct name, then variants folded into the fullest one.
     by_name: dict[tuple[str, ...], list[_Mention]] = defaultdict(list)
     for mention in mentions:
         name = acronyms.get(mention.name, mention.name)
-        by_name[_key(name)].append(mention)
+        by_name[_key(same.get(name, name))].append(mention)
     keys = sorted(by_name, key=lambda k: (-len(_content(k)), k))
     # An acronym that spells a longer name's initials is that name ("NTSB").
     spelled = {}
@@ -713,17 +743,19 @@ def _cluster(mentions: list[_Mention], acronyms: dict[str, str]) -> list[_Cluste
             root = parent[root]
         cluster = clusters.setdefault(root, _Cluster())
         for mention in by_name[key]:
-            cluster.names[acronyms.get(mention.name, mention.name)] += 1
+            written = acronyms.get(mention.name, mention.name)
+            cluster.names[written] += 1
+            if mention.language:
+                cluster.by_language.setdefault(mention.language, Counter())[written] += 1
             if mention.outlet:
                 cluster.outlets.add(mention.outlet)
             cluster.mentions += 1
             cluster.cues += mention.cue
             cluster.headlines += mention.headline
             cluster.level = cluster.level or mention.level
+            cluster.levels.add(mention.level)
             cluster.kind = mention.kind if key == root else cluster.kind
             cluster.country = cluster.country or mention.country
-            if mention.language and key == _key(_display_name(cluster)):
-                cluster.languages[mention.language] += 1
     return list(clusters.values())
 
 
@@ -743,7 +775,7 @@ def _variant_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
 
 def _rank(cluster: _Cluster, home: str) -> Candidate:
-    name = _display_name(cluster)
+    name = _display_name(cluster.names)
     country = cluster.country or _country_of(name, home)
     outlets = len(cluster.outlets)
     score = (
@@ -753,6 +785,8 @@ def _rank(cluster: _Cluster, home: str) -> Candidate:
         + 1.0 * min(cluster.headlines, 3)
     )
     level = cluster.level
+    if "campaign" in cluster.levels:
+        score = 0.0  # the people asking, not the body asked
     if name.split()[0].lower() in _GOVERNMENT and level == "national":
         score *= 0.6  # a whole government: the last thing to address, not the first
     if country and home and country != home:
@@ -769,13 +803,16 @@ def _rank(cluster: _Cluster, home: str) -> Candidate:
         mentions=cluster.mentions,
         cues=cluster.cues,
         aliases=tuple(n for n, _c in cluster.names.most_common() if n != name)[:5],
-        languages=tuple(code for code, _n in cluster.languages.most_common()),
+        localized={
+            language: _display_name(names)
+            for language, names in cluster.by_language.items()
+            if any(not _looks_like_acronym(n) for n in names)
+        },
     )
 
 
-def _display_name(cluster: _Cluster) -> str:
+def _display_name(names: Counter[str]) -> str:
     """The fullest way the coverage writes the name, unless that is a rare variant."""
-    names = cluster.names
     full = [n for n in names if not _looks_like_acronym(n)]
     if not full:
         return names.most_common(1)[0][0]
