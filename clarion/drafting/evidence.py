@@ -217,7 +217,7 @@ _PUBLIC = re.compile(
 )
 _EN_CALL_ON = re.compile(
     r"\b(?:called on|calls on|calling on|urged|urges|urging|asked|asks|asking|pressed|"
-    r"pressing|chanted (?:at|for))\s+(?P<whom>[^,.;]{2,80}?)\s+to\s+(?P<what>[^.;]+)",
+    r"pressing|chanted (?:at|for))\s+(?!for\s)(?P<whom>[^,.;]{2,80}?)\s+to\s+(?P<what>[^.;]+)",
     re.I,
 )
 _EN_CALL_FOR_TO = re.compile(
@@ -230,9 +230,11 @@ _EN_DEMAND_THAT = re.compile(
     r"(?P<what>[a-z][^.;]+)"
 )
 _EN_CALL_FOR = re.compile(
-    r"\b(?:called for|calls for|calling for|demanded|demanding|demands|demand|"
-    r"pressing for|pushing for|appealed for|seeking|sought|want|wants|wanted)\s+"
-    r"(?P<what>(?:an?|the|their|full|immediate|urgent|independent|more|new)\s+[^.;]+)",
+    r"\b(?:called for|calls for|calling for|demanded|demanding|demands|demand|asked for|"
+    r"asks for|asking for|pressing for|pushing for|appealed for|seeking|sought|want|wants|"
+    r"wanted)\s+"
+    r"(?P<what>(?:an?|the|their|full|immediate|urgent|independent|more|new|every|all|each)"
+    r"\s+[^.;]+)",
     re.I,
 )
 # Promises are calls too: what a body said it would do is what it can be held to.
@@ -268,13 +270,15 @@ _CLAUSE_END = re.compile(
     r"según|mientras|aunque|tras|luego|cuando|donde|lo que|y|others|otros|some|algunos)\b|"
     r"\s+(?:and|y)\s+\w+(?:ed|ó|aron)\b|\s+and\s+(?:would|will|could|should|said|is|was)\b|"
     r"\s+(?:and|y)\s+(?:that|que)\b|"
+    r"\s(?:has|have|had|is|was|were|are)\s+\w+(?:ed|en)\b|"
     r"\s+(?:after|because|although|since|luego de que|tras|porque|aunque|mientras)\s|"
     r"\s[–—-]\s|:|\(",
     re.I,
 )
 _APPOSITION = re.compile(r",\s*(?:which|who|que|quien)[^,]{3,120},")
 _WHO_CUT = re.compile(
-    r"\b(?:are|is|was|were|have|has|had|se|han|ha|había|habían|marched|gathered|"
+    r"\b(?:are|is|was|were|have|has|had|se|han|ha|había|habían|marched|gathered|said|"
+    r"says|told|warned|dijo|dijeron|afirmó|aseguró|advirtió|"
     r"took|came|went|protested|rallied|salieron|se manifestaron|recorrieron|"
     r"reclamaron|pidieron|exigieron|llegaron|marcharon|\w+ed)\b",
     re.I,
@@ -311,7 +315,9 @@ def _calls_in(sentence: str, article: CoverageItem) -> list[Call]:
             return
         if whom and (len(whom.split()) > 8 or re.search(r"\b(?:that|que)\b", whom)):
             return
-        to = re.match(r"^(?P<whom>(?:the|los|las|el|la)\s.+?)\s+to\s+(?P<vp>[a-z].+)$", what)
+        to = re.match(
+            r"^(?P<whom>(?:the|every|all|each|los|las|el|la)\s.+?)\s+to\s+(?P<vp>[a-z].+)$", what
+        )
         if kind == "thing" and to:
             kind, whom, what = "do", to["whom"], to["vp"]
         if kind in ("do", "promise") and article.language == "en" and not _base_verb(what):
@@ -461,6 +467,13 @@ EVENT_KINDS: list[EventKind] = [
               {"en": "the disappearances", "es": "las desapariciones"}),
     EventKind(("wrongful", "convictions", "condena", "scandal", "escandalo"),
               {"en": "the scandal", "es": "el escándalo"}),
+    EventKind(("breach", "leak", "hack", "exposed", "filtracion", "brecha", "hackeo"),
+              {"en": "the data breach", "es": "la filtración de datos"}),
+    EventKind(("closure", "closing", "close", "cierre", "cerrar", "cierra"),
+              {"en": "the closure", "es": "el cierre"}),
+    EventKind(("rent", "rents", "alquiler", "desahucio", "eviction"),
+              {"en": "the rent rises", "es": "las subidas del alquiler"}),
+    EventKind(("strike", "huelga", "walkout", "paro"), {"en": "the strike", "es": "la huelga"}),
 ]  # fmt: skip
 
 

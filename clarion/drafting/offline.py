@@ -171,7 +171,7 @@ def _asks(
     for call in calls:
         if call.language != phrases.language:
             continue  # the offline drafter does not translate
-        if len(content_stems(call.what) & story) < 2 and call.kind != "resign":
+        if len(content_stems(f"{call.whom} {call.what}") & story) < 2 and call.kind != "resign":
             continue  # too little of the story in it to stand as a demand
         ask = _from_call(phrases, call, target.name)
         if (
