@@ -26,6 +26,7 @@ DATA = Path(__file__).resolve().parent / "data" / "places.json"
 MAX_WORDS = 5
 _TOKEN = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?")
 _BLOCKED = ""  # a phrase that matches, and counts for no country
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +80,8 @@ def _mentions(text: str) -> list[tuple[str, int]]:
     table = _lookup()
     matches = list(_TOKEN.finditer(text))
     tokens = [m.group() for m in matches]
-    folded = [fold(t) for t in tokens]
+    # "Ecuador's" is Ecuador.
+    folded = [_POSSESSIVE.sub("", fold(t)) for t in tokens]
     found: list[tuple[str, int]] = []
     i = 0
     while i < len(tokens):
