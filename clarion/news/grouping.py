@@ -180,6 +180,7 @@ class Profile:
     countries: Counter[str] = field(default_factory=Counter)
     categories: Counter[int] = field(default_factory=Counter)
     outlets: list[str] = field(default_factory=list)
+    languages: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def from_json(cls, data: dict | None) -> Profile:
@@ -191,6 +192,7 @@ class Profile:
             countries=Counter(data.get("countries", {})),
             categories=Counter({int(k): v for k, v in data.get("categories", {}).items()}),
             outlets=list(data.get("outlets", [])),
+            languages=Counter(data.get("languages", {})),
         )
 
     def to_json(self) -> dict:
@@ -201,6 +203,7 @@ class Profile:
             "countries": dict(self.countries),
             "categories": {str(k): v for k, v in self.categories.items()},
             "outlets": self.outlets,
+            "languages": dict(self.languages),
         }
 
     def add(
@@ -220,8 +223,20 @@ class Profile:
         else:
             self.countries.update(countries)
         self.categories.update(category_ids)
+        if signals.language:
+            self.languages[signals.language] += 1
         if outlet not in self.outlets:
             self.outlets.append(outlet)
+
+    def language(self, current: str) -> str:
+        """The language most of the coverage is in; the ``current`` one (at first, the
+        first report's) on a tie, so a story doesn't flip back and forth."""
+        if not self.languages:
+            return current
+        top = max(self.languages.values())
+        if self.languages.get(current) == top:
+            return current
+        return self.languages.most_common(1)[0][0]
 
     def top_terms(self) -> list[str]:
         """The terms the story is indexed by: its heaviest, with room kept for the

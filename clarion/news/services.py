@@ -166,6 +166,8 @@ def story_absorb(
     story.first_published_at = min(story.first_published_at, article.published_at)
     story.last_published_at = max(story.last_published_at, article.published_at)
     story.countries = story_countries(dict(profile.countries))
+    # Drafts follow the story's language: the one most of its reports are in.
+    story.language = profile.language(story.language)
     story.profile = profile.to_json()
     story.save(
         update_fields=[
@@ -174,6 +176,7 @@ def story_absorb(
             "first_published_at",
             "last_published_at",
             "countries",
+            "language",
             "profile",
         ]
     )
