@@ -46,7 +46,8 @@ class Call:
     """Someone in the coverage asking for something: who, of whom, what."""
 
     # "do" (whom must do what), "thing" (what is asked for), "why" (a question to answer),
-    # "resign" (what is a person), "promise" (what someone said they would do)
+    # "resign" (what is a person), "promise" (what someone said they would do),
+    # "questions" (what questions are being asked about)
     kind: str
     who: str  # as the report names them ("advocates for Mexico's missing"), or ""
     whom: str  # who is asked ("Congress"), or ""
@@ -261,9 +262,22 @@ _ES_PEDIR = re.compile(
     re.I,
 )
 _ES_WHY = re.compile(r"\bpor qué\s+(?P<what>[^.;?¿]+)", re.I)
+# Questions the coverage says are being asked: "questions grew over the alert".
+_EN_QUESTIONS = re.compile(
+    r"\bquestions\s+(?:(?:grew|grow|mounted|mount|were raised|have been raised|remain|"
+    r"remained|arose)\s+)?(?:over|about)\s+(?P<what>the\s[^.;?]+)",
+    re.I,
+)
+_ES_QUESTIONS = re.compile(
+    r"\b(?:preguntas|dudas|interrogantes)\s+sobre\s+(?P<what>(?:el|la|los|las)\s[^.;?]+)", re.I
+)
 _CHANT = re.compile(r"[«\"“]¡?\s*(?P<who>[A-ZÁÉÍÓÚ][\w'’-]+),?\s+dimisión\s*!?[»\"”]")
 _RESIGN_EN = re.compile(r"^(?:resign|step down|quit|stand down)\b", re.I)
-_RESIGN_ES = re.compile(r"^(?:la|su)\s+dimisión\s+(?:de|del)\s+(?P<who>[^,.;]+)", re.I)
+_RESIGN_ES = re.compile(
+    r"^(?:la|su)\s+dimisión\s+(?:de|del)\s+(?P<who>[^,.;]+)"
+    r"(?:,\s*(?P<name>[A-ZÁÉÍÓÚ][\w'’-]+(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚ][\w'’-]+){0,3}))?",
+    re.I,
+)
 # Where a clause asked for ends.
 _CLAUSE_END = re.compile(
     r",\s*(?:which|who|while|after|as|but|and|when|where|said|says|according|que|quien|"
@@ -309,6 +323,16 @@ def _calls_in(sentence: str, article: CoverageItem) -> list[Call]:
     made: list[Call] = []
 
     def add(kind: str, who: str, whom: str, what: str) -> None:
+        resign = _RESIGN_ES.match(" ".join(what.split()))
+        if resign:
+            # "la dimisión del alcalde, Tomás Ferrer": the person, by name if given.
+            person = resign.group("name") or resign.group("who")
+            person = re.split(r"\s+(?:por|tras|después)\s", person)[0].strip()
+            made.append(Call("resign", who, "", person, article.outlet, article.language, sentence))
+            return
+        if kind in ("thing", "questions"):
+            # A thing asked for ends at its first aside: "the warning, which … sent".
+            what = what.split(",")[0]
         what = _clause(what)
         whom = " ".join(whom.split())
         if not what or (whom and _PUBLIC.match(whom)) or _trivial(what):
@@ -324,9 +348,6 @@ def _calls_in(sentence: str, article: CoverageItem) -> list[Call]:
             return
         if kind in ("do", "thing") and _RESIGN_EN.match(what):
             kind, what = "resign", whom
-        resign = _RESIGN_ES.match(what)
-        if resign:
-            kind, what = "resign", _clause(resign.group("who"))
         made.append(Call(kind, who, whom, what, article.outlet, article.language, sentence))
 
     if article.language == "es":
@@ -336,6 +357,8 @@ def _calls_in(sentence: str, article: CoverageItem) -> list[Call]:
             add("thing", _who(sentence[: match.start()]), "", match["what"])
         for match in _ES_WHY.finditer(sentence):
             add("why", _who(sentence[: match.start()]), "", match["what"])
+        for match in _ES_QUESTIONS.finditer(sentence):
+            add("questions", _who(sentence[: match.start()]), "", match["what"])
         for match in _ES_PROMISE.finditer(sentence):
             add("promise", _who(sentence[: match.start()]), "", match["what"])
         for match in _CHANT.finditer(sentence):
@@ -355,6 +378,8 @@ def _calls_in(sentence: str, article: CoverageItem) -> list[Call]:
                 add("thing", _who(sentence[: match.start()]), "", match["what"])
         for match in _EN_WHY.finditer(sentence):
             add("why", _who(sentence[: match.start()]), "", match["what"])
+        for match in _EN_QUESTIONS.finditer(sentence):
+            add("questions", _who(sentence[: match.start()]), "", match["what"])
         for match in _EN_PROMISE.finditer(sentence):
             add("promise", _who(sentence[: match.start()]), "", match["what"])
     return made

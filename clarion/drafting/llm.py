@@ -178,6 +178,8 @@ def _call_text(call) -> str:
         return f"{who} asked why {call.what}"
     if call.kind == "resign":
         return f"{who} called for the resignation of {call.what}"
+    if call.kind == "questions":
+        return f"{who} reported questions over {call.what}"
     if call.kind == "promise":
         return f"{who} promised to: {call.what}"
     return f"{who} called for: {call.what}"

@@ -200,6 +200,10 @@ def _from_call(phrases: Phrases, call: Call, target: str) -> Ask | None:
     what = call.what.rstrip(".")
     if call.kind == "why":
         return Ask(phrases.why.format(what=what), phrases.why_ask.format(what=what), False)
+    if call.kind == "questions":
+        return Ask(
+            phrases.questions.format(what=what), phrases.questions_ask.format(what=what), False
+        )
     if call.kind == "resign":
         return Ask(_sentence(phrases.resign.format(person=what) + who), "", False)
     if call.kind == "do":
@@ -219,7 +223,7 @@ def _from_call(phrases: Phrases, call: Call, target: str) -> Ask | None:
                 phrases.investigate_ask.format(what=what),
                 False,
             )
-        return Ask(_sentence(what + who), "", False)
+        return Ask(_sentence(what + who), phrases.agree_ask.format(what=what), False)
     return None
 
 

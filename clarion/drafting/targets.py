@@ -68,6 +68,7 @@ for _level, _words in {
         """ministry ministerio ministério secretariat secretaría secretaria department
         departamento agency agencia agência authority autoridad autoridade commission
         comisión comissão board bureau administration office oficina inspectorate regulator
+        ombudsman defensor
         executive parliament parlamento congress congreso senate senado assembly asamblea
         assembleia court corte tribunal juzgado audiencia fiscalía procuraduría prosecutor
         prosecutors police policía polícia guard guardia army ejército navy armada brigade
@@ -213,6 +214,7 @@ class _Cluster:
     country: str = ""
     by_language: dict[str, Counter[str]] = field(default_factory=dict)
     levels: set[str] = field(default_factory=set)
+    acronyms: set[str] = field(default_factory=set)
 
 
 def candidates(
@@ -641,7 +643,7 @@ def _cue(before: str, after: str) -> int:
 
 # Governments named without a head-word run: "el Gobierno", "the Spanish government".
 _ES_GOVERNMENT = re.compile(
-    r"\b(?:el|del|al)\s+(Gobierno|Ejecutivo)\b(?:\s+([a-záéíóúñ]{4,}))?(?!\s+(?:de|del)\s+[A-ZÁÉÍÓÚ])"
+    r"\b(?:[Ee]l|del|al)\s+(Gobierno|Ejecutivo)\b(?:\s+([a-záéíóúñ]{4,}))?(?!\s+(?:de|del)\s+[A-ZÁÉÍÓÚ])"
 )
 # "Gobierno central": the national one; "Gobierno valenciano": a region's.
 _NATIONAL_ADJECTIVES = frozenset(["central", "federal", "nacional", "estatal"])
@@ -658,15 +660,18 @@ def _government_mentions(sentence: str, home: str) -> list[_Mention]:
     for match in _ES_GOVERNMENT.finditer(sentence):
         before, after = sentence[: match.start(1)], sentence[match.end() :]
         adjective = (match.group(2) or "").lower()
-        if adjective and adjective not in _NATIONAL_ADJECTIVES and not countries_in(adjective):
-            if adjective.endswith(("o", "a", "ense", "és", "esa")) and not adjective.endswith(
-                "ción"
-            ):
-                found.append(
-                    _Mention(f"Gobierno {adjective}", "", False, _cue(before, after),
-                             "regional", "body", home)
-                )  # fmt: skip
+        if (
+            adjective
+            and adjective not in _NATIONAL_ADJECTIVES
+            and not countries_in(adjective)
+            and _REGIONAL_ADJECTIVE.search(adjective)
+        ):
+            found.append(
+                _Mention(f"Gobierno {adjective}", "", False, _cue(before, after),
+                         "regional", "body", home)
+            )  # fmt: skip
             continue
+        after = sentence[match.end(1) :]  # "el Gobierno espera …": the verb is a cue
         if home:
             found.append(
                 _Mention(national_government(home, "es"), "", False, _cue(before, after),
@@ -745,6 +750,8 @@ def _cluster(
         for mention in by_name[key]:
             written = acronyms.get(mention.name, mention.name)
             cluster.names[written] += 1
+            if written != mention.name:
+                cluster.acronyms.add(mention.name)
             if mention.language:
                 cluster.by_language.setdefault(mention.language, Counter())[written] += 1
             if mention.outlet:
@@ -802,7 +809,10 @@ def _rank(cluster: _Cluster, home: str) -> Candidate:
         outlets=outlets,
         mentions=cluster.mentions,
         cues=cluster.cues,
-        aliases=tuple(n for n, _c in cluster.names.most_common() if n != name)[:5],
+        aliases=(
+            *(n for n, _c in cluster.names.most_common() if n != name),
+            *sorted(cluster.acronyms),
+        )[:6],
         localized={
             language: _display_name(names)
             for language, names in cluster.by_language.items()

@@ -77,6 +77,9 @@ class Phrases:
     why_ask: str  # the same, as the goal's clause
     investigate: str  # an inquiry asked for
     investigate_ask: str
+    questions: str  # questions the coverage says are being asked about something
+    questions_ask: str
+    agree_ask: str  # a thing asked for, as the goal's clause
     # Fallback demands: (demand, goal clause) with {target}, {event}, {where}.
     fallbacks: tuple[tuple[str, str], ...]
 
@@ -160,6 +163,9 @@ ENGLISH = Phrases(
     why_ask="explain in public why {what}",
     investigate="Open {what}",
     investigate_ask="open {what}",
+    questions="Answer in public the questions over {what}.",
+    questions_ask="answer in public the questions over {what}",
+    agree_ask="agree to {what}",
     fallbacks=(
         (
             "Give a full public account, within 30 days, of what {target} knew and "
@@ -206,6 +212,9 @@ SPANISH = Phrases(
     why_ask="explique en público por qué {what}",
     investigate="Abrir {what}",
     investigate_ask="abra {what}",
+    questions="Responder en público a las preguntas sobre {what}.",
+    questions_ask="responda en público a las preguntas sobre {what}",
+    agree_ask="acepte {what}",
     fallbacks=(
         (
             "Rendir cuentas en público, en un plazo de 30 días, de lo que {target} supo "
