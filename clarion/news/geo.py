@@ -20,7 +20,7 @@ from pathlib import Path
 from django.utils import translation
 from django_countries import countries
 
-from clarion.news.textnorm import fold
+from clarion.news.textnorm import fold, fold_word
 
 DATA = Path(__file__).resolve().parent / "data" / "places.json"
 MAX_WORDS = 5
@@ -81,7 +81,7 @@ def _mentions(text: str) -> list[tuple[str, int]]:
     matches = list(_TOKEN.finditer(text))
     tokens = [m.group() for m in matches]
     # "Ecuador's" is Ecuador.
-    folded = [_POSSESSIVE.sub("", fold(t)) for t in tokens]
+    folded = [_POSSESSIVE.sub("", fold_word(t)) for t in tokens]
     found: list[tuple[str, int]] = []
     i = 0
     while i < len(tokens):

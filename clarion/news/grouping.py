@@ -86,8 +86,9 @@ def candidate_stories(signals: Signals, published_at: datetime) -> Candidates:
         last_published_at__gte=low, last_published_at__lte=high
     ).count()
     common = max(COMMON_MIN, COMMON_SHARE * population)
-    every = set(terms) | set(signals.title) | set(signals.body) | set(signals.neutral())
-    frequency = _frequencies(sorted(every), low, published_at + LOOKAHEAD, cap=int(common) + 1)
+    # Rarity is counted for the terms looked up (one index range scan each); the few
+    # other terms of the article weigh as if unseen.
+    frequency = _frequencies(sorted(terms), low, published_at + LOOKAHEAD, cap=int(common) + 1)
     population = max([population, *frequency.values()])
     default_idf = math.log(1 + (population + PRIOR))
     idf = {t: math.log(1 + (population + PRIOR) / (n + 1)) for t, n in frequency.items()}

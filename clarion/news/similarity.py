@@ -23,15 +23,16 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import Stemmer
 
 from clarion.news.geo import country_words
 from clarion.news.language import STOPWORDS
-from clarion.news.textnorm import fold
+from clarion.news.textnorm import fold, fold_word
 
 CONCEPTS = Path(__file__).resolve().parent / "data" / "concepts.json"
 TEXT_CHARS = 3000  # of the text read: the headline and lead say what the event is
@@ -111,13 +112,14 @@ def _stop() -> frozenset[str]:
     return frozenset(function_words | _NEWS_WORDS)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
     """The word's Snowball stem in its language, accents folded; a seven-letter cut
-    for a language without a stemmer."""
+    for a language without a stemmer. Remembered: news vocabulary repeats."""
     stemmer = _stemmer(language)
     if stemmer is None:
-        return fold(word)[:7]
-    return fold(stemmer.stemWord(word.casefold()))
+        return fold_word(word)[:7]
+    return fold_word(stemmer.stemWord(word.casefold()))
 
 
 def _tokens(text: str) -> list[str]:
@@ -133,7 +135,7 @@ def _stems(tokens: Iterable[str], language: str) -> list[str]:
     stop = _stop()
     found = []
     for token in tokens:
-        if token.isdigit() or len(token) < 3 or fold(token) in stop:
+        if token.isdigit() or len(token) < 3 or fold_word(token) in stop:
             continue
         found.append(stem(token, language))
     return found
@@ -196,7 +198,7 @@ def names_in(headline: str, text: str) -> Counter[str]:
     found: Counter[str] = Counter()
 
     def add(word: str) -> None:
-        key = _POSSESSIVE.sub("", fold(word))
+        key = _POSSESSIVE.sub("", fold_word(word))
         generic = key in stop or key in _GENERIC_NAMES or key in nations
         if len(key) >= 3 and not key.isdigit() and not generic:
             found[NAME + key] += 1
@@ -208,7 +210,7 @@ def names_in(headline: str, text: str) -> Counter[str]:
     title_case = _is_title_case(headline)
     for n, word in enumerate(_TOKEN.findall(headline)):
         if word[0].isupper() and (n > 0 or title_case):
-            key = NAME + _POSSESSIVE.sub("", fold(word))
+            key = NAME + _POSSESSIVE.sub("", fold_word(word))
             if not title_case or key in found:
                 add(word)
     return found
@@ -232,6 +234,10 @@ class Signals:
         for code in self.countries[:2]:
             terms[COUNTRY + code] += 2
         return terms
+
+    @cached_property
+    def term_set(self) -> frozenset[str]:
+        return frozenset(self.terms())
 
     def terms(self) -> dict[str, int]:
         """Every term with its weight: what the story's tallies and the index hold.
@@ -342,7 +348,7 @@ def _share(article: Counter[str], story: Counter[str], idf: Callable[[str], floa
     return sum(min(n, 3) * idf(t) for t, n in article.items() if t in story) / total
 
 
-def _story_share(story: Counter[str], article: set[str], top: int = 30) -> float:
+def _story_share(story: Counter[str], article: AbstractSet[str], top: int = 30) -> float:
     heaviest = story.most_common(top)
     total = sum(n for _t, n in heaviest)
     return sum(n for t, n in heaviest if t in article) / total if total else 0.0
@@ -352,7 +358,7 @@ def features(article: Signals, story: StoryView, idf: Callable[[str], float]) ->
     same_language = (
         not article.language or not story.language or (article.language == story.language)
     )
-    all_terms = set(article.terms())
+    all_terms = article.term_set
     names = _share(article.names, story.terms, idf)
     concepts = _share(article.concepts, story.terms, idf)
     story_names = Counter({t: n for t, n in story.terms.items() if t.startswith(NAME)})
