@@ -9,17 +9,20 @@ that happened ("the floods", "el apagón") and the place the coverage puts it in
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.utils import translation
 from django_countries import countries as country_names
 
 from clarion.drafting.checks import split_sentences, wordset
 from clarion.drafting.proposal import CoverageItem, StoryBrief
-from clarion.drafting.targets import Candidate, candidates, same_body
+from clarion.drafting.targets import Candidate, candidates, head_level, same_body
+from clarion.news.geo import DATA as PLACES
 from clarion.news.textnorm import fold, words
 
 FACT_MIN, FACT_MAX = 50, 320
@@ -539,8 +542,6 @@ _NOT_PLACES = wordset(
 
 def _place(articles: list[CoverageItem], countries: list[str]) -> str:
     """The town or region the coverage most often puts things in, else the country."""
-    from clarion.drafting.targets import _head
-
     counts: Counter[str] = Counter()
     outlets = {fold(a.outlet) for a in articles}
     for article in articles:
@@ -549,7 +550,7 @@ def _place(articles: list[CoverageItem], countries: list[str]) -> str:
             for match in _LOCATIVE.finditer(text):
                 name = match.group(1)
                 first = fold(name.split()[0])
-                if first in _NOT_PLACES or any(_head(w) for w in name.split()):
+                if first in _NOT_PLACES or any(head_level(w) for w in name.split()):
                     continue
                 if fold(name) in outlets or _is_country(name):
                     continue
@@ -575,39 +576,42 @@ def _place(articles: list[CoverageItem], countries: list[str]) -> str:
     return ""  # the drafter names the country, in its own language
 
 
+@lru_cache(maxsize=1)
+def _places() -> dict:
+    """The news desk's places and demonyms per country (clarion/news/data/places.json)."""
+    return json.loads(PLACES.read_text(encoding="utf-8"))
+
+
+def place_entry(code: str) -> dict:
+    return _places().get(code, {}) if code else {}
+
+
 def _known_places(codes: list[str]) -> set[str]:
-    import json
-
-    from clarion.news.geo import DATA
-
-    if not codes:
-        return set()
-    entry = json.loads(DATA.read_text(encoding="utf-8")).get(codes[0], {})
-    return {fold(place) for place in entry.get("places", [])}
+    return {fold(place) for place in place_entry(codes[0] if codes else "").get("places", [])}
 
 
 def _names_country(text: str, codes: list[str]) -> bool:
     """Whether the text names the country itself (not only one of its towns)."""
-    import json
-
-    from clarion.news.geo import DATA
-
     if not codes:
         return False
-    entry = json.loads(DATA.read_text(encoding="utf-8")).get(codes[0], {})
+    entry = place_entry(codes[0])
     names = {country_name(codes[0], "en"), country_name(codes[0], "es")}
     names |= set(entry.get("demonyms_en", [])) | set(entry.get("demonyms_es", []))
     folded = f" {' '.join(words(text))} "
     return any(f" {' '.join(words(n))} " in folded for n in names if n)
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    return frozenset(
+        fold(country_name(code, language))
+        for code, _n in country_names
+        for language in ("en", "es")
+    )
+
+
 def _is_country(name: str) -> bool:
-    folded = fold(name)
-    for code, _n in country_names:
-        for language in ("en", "es"):
-            if fold(country_name(code, language)) == folded:
-                return True
-    return False
+    return fold(name) in _country_names()
 
 
 def country_name(code: str, language: str) -> str:

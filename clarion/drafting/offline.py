@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from clarion.drafting.checks import content_stems, sentence_language, wordset
-from clarion.drafting.evidence import Call, Evidence, Fact, country_name
+from clarion.drafting.evidence import Call, Evidence, Fact, country_name, place_entry
 from clarion.drafting.guidance import Guidance
 from clarion.drafting.proposal import (
     DEMAND_MAX,
@@ -115,12 +115,8 @@ def government_name(code: str, language: str) -> str:
 
 
 def _demonym(code: str) -> str:
-    import json
-
-    from clarion.news.geo import DATA
-
-    entry = json.loads(DATA.read_text(encoding="utf-8")).get(code, {})
-    for demonym in entry.get("demonyms_en", []):
+    """The English adjective of the country ("Spanish", "Chilean"), not its people."""
+    for demonym in place_entry(code).get("demonyms_en", []):
         if demonym.endswith(
             ("ish", "ese", "ian", "ean", "can", "ch", "i")
         ) and not demonym.endswith("s"):

@@ -347,7 +347,7 @@ def _people_and_names(sentences) -> tuple[frozenset[str], Counter[str]]:
                 alone.add(run[0])
             elif (
                 len(run) >= 2
-                and not any(_head(w) for w in run)
+                and not any(head_level(w) for w in run)
                 and not (set(lowered) & _CONNECTORS)
             ):
                 last_words.add(run[-1])
@@ -462,8 +462,8 @@ def _split_run(run: list[str], surnames: frozenset[str] = frozenset()) -> list[l
             parts.append([])  # a title starts a person: the body, if any, ends here
         if lower in _AND and i + 1 < len(run):
             nxt = run[i + 1].lower()
-            left_has_head = any(_head(w) for w in parts[-1])
-            right_has_head = any(_head(w) for w in run[i + 1 :])
+            left_has_head = any(head_level(w) for w in parts[-1])
+            right_has_head = any(head_level(w) for w in run[i + 1 :])
             if nxt in ("the", "el", "la", "los", "las") or (left_has_head and right_has_head):
                 parts.append([])
                 continue
@@ -488,7 +488,7 @@ def _person_follows(run: list[str], i: int) -> bool:
         j += 1
     if j == len(run):
         return True  # "Coast Guard Rear Adm." : titles end the run, a name follows
-    return not _head(run[j]) and run[j].lower() not in _CONNECTORS
+    return not head_level(run[j]) and run[j].lower() not in _CONNECTORS
 
 
 def _drop_person_tail(part: list[str], surnames: frozenset[str]) -> list[str]:
@@ -500,8 +500,8 @@ def _drop_person_tail(part: list[str], surnames: frozenset[str]) -> list[str]:
         rest = part[:-size]
         if (
             rest
-            and not any(_head(w) or w.lower() in _CONNECTORS for w in tail)
-            and any(_head(w) for w in rest)
+            and not any(head_level(w) or w.lower() in _CONNECTORS for w in tail)
+            and any(head_level(w) for w in rest)
         ):
             return rest
     return part
@@ -509,17 +509,18 @@ def _drop_person_tail(part: list[str], surnames: frozenset[str]) -> list[str]:
 
 def _from_first_head(part: list[str]) -> list[str]:
     """ "Fuentes del Ministerio para …" -> "Ministerio para …": words before "de + body"."""
-    if not part or _head(part[0]):
+    if not part or head_level(part[0]):
         return part
     for i in range(1, len(part)):
-        if _head(part[i]) and part[i - 1].lower() in _CONNECTORS:
+        if head_level(part[i]) and part[i - 1].lower() in _CONNECTORS:
             return part[i:]
-        if _head(part[i]):
+        if head_level(part[i]):
             return part  # kind-last English: "National Transportation Safety Board"
     return part
 
 
-def _head(word: str) -> str:
+def head_level(word: str) -> str:
+    """The level of the body a head word names ("ministry" -> "national"), or ""."""
     lower = word.lower()
     if lower in _GOVERNMENT:
         return "government"
@@ -541,7 +542,7 @@ def _classify(part: list[str], before: str, after: str, known: _Known) -> _Menti
         return _Mention(" ".join(words_), "", False, 0, "campaign", "body")
     if len(words_) == 1:
         return _single(words_[0], before, after)
-    heads = [_head(w) for w in words_]
+    heads = [head_level(w) for w in words_]
     if not any(heads) and _TITLE_BEFORE.search(before):
         return None  # "the chief executive, David Black": a person
     if not any(heads):
@@ -605,7 +606,7 @@ def _looks_like_acronym(word: str) -> bool:
 
 
 def _level_kind(words_: list[str]) -> tuple[str, str]:
-    heads = [_head(w) for w in words_]
+    heads = [head_level(w) for w in words_]
     first = next((h for h in heads if h), "")
     level = first
     if first == "government":
@@ -777,7 +778,7 @@ def _variant_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     # ... or the longer one only adds places or qualifiers in front ("US Coast Guard").
     n = len(short)
     if long[-n:] == short:
-        return not any(_head(w) or w in _CONNECTORS for w in long[:-n])
+        return not any(head_level(w) or w in _CONNECTORS for w in long[:-n])
     return False
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.utils import formats, translation
 
 from clarion.drafting.checks import wordset
+from clarion.drafting.targets import head_level
 
 # Bodies whose name takes "the" in English, and the gender Spanish gives them ("al
 # Ministerio", "a la Secretaría"). Compared with the name's first word.
@@ -42,12 +43,10 @@ _ES_FEMININE = wordset(
 def _is_body(name: str) -> bool:
     """A name with a public body's head word takes "the" in English ("the Post Office",
     "the Generalitat Valenciana"); a company or an acronym does not ("Red Eléctrica")."""
-    from clarion.drafting.targets import _head
-
     parts = name.split()
-    if len(parts) == 1 and (parts[0].isupper() or not _head(parts[0])):
+    if len(parts) == 1 and (parts[0].isupper() or not head_level(parts[0])):
         return False
-    return any(_head(w) not in ("", "company") for w in parts)
+    return any(head_level(w) not in ("", "company") for w in parts)
 
 
 @dataclass(frozen=True)
