@@ -311,19 +311,19 @@ FEATURES = (
 # hand so that a report sharing a place but none of the story's concepts (a strike in
 # the port city that is rationing water) starts its own story.
 WEIGHTS = {
-    "bias": -2.57,
-    "title": 0.43,
-    "body": 0.25,
+    "bias": -2.55,
+    "title": 0.47,
+    "body": 0.29,
     "names": 1.27,
-    "concepts": 1.16,
-    "story": 0.89,
-    "story_names": 1.48,
-    "nameless": -2.01,
+    "concepts": 1.13,
+    "story": 0.88,
+    "story_names": 1.47,
+    "nameless": -2.02,
     "conceptless": -1.5,
-    "numbers": 0.53,
-    "country": 1.41,
+    "numbers": 0.51,
+    "country": 1.4,
     "days": -0.16,
-    "cross": 0.49,
+    "cross": 0.52,
 }
 # An article joins the best story whose score is above this (0: odds of one to one).
 THRESHOLD = 0.0
