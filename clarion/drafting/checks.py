@@ -194,11 +194,18 @@ def goal_problems(draft: DraftText) -> list[str]:
         found.append("goal does not end as a sentence")
     if len(split_sentences(goal)) > 1:
         found.append("goal is more than one sentence")
-    if draft.targets and not any(_mentions(goal, t) for t in draft.targets):
+    if draft.targets and not any(_mentions(goal, n) for t in draft.targets for n in name_parts(t)):
         found.append("goal does not name the target")
     if not _is_ask(goal, draft.language):
         found.append("goal asks for nothing")
     return found
+
+
+def name_parts(name: str) -> list[str]:
+    """A target's name and the names inside it: "the regional government, the
+    Generalitat Valenciana" is named by either part; "Red Eléctrica (REE)" by either."""
+    parts = [p.strip() for p in re.split(r"[,()]", name) if len(p.strip()) > 1]
+    return [name, *parts]
 
 
 def _mentions(text: str, name: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -136,7 +137,10 @@ def proposal_problems(proposal: DraftProposal, brief: StoryBrief) -> list[str]:
     evidence = brief.evidence
     known = [n for c in evidence.candidates for n in (c.name, *c.aliases, *c.localized.values())]
     for target in proposal.targets:
-        if known and not any(same_body(target.name, name) for name in known):
+        # "the regional government, the Generalitat Valenciana", "Red Eléctrica (REE)":
+        # any part of the name may be the one the coverage uses.
+        parts = [p.strip() for p in re.split(r"[,()]", target.name) if p.strip()]
+        if known and not any(same_body(part, name) for part in parts for name in known):
             problems.append(f"the draft addresses {target.name}, which the coverage does not name")
     drawn = [d for d in proposal.demands if d not in proposal.fallback_demands]
     if evidence.calls and not drawn:

@@ -212,6 +212,15 @@ def test_an_llm_draft_an_editor_would_not_keep_is_refused(settings, fake_llm, ov
     assert note in petition.draft_note
 
 
+def test_an_llm_target_may_describe_the_body_it_names(settings, fake_llm):
+    _use_llm(settings, fake_llm)
+    fake_llm.answer_draft(
+        targets=[{"name": "the national ministry, the Ministry of Public Works", "kind": "office"}]
+    )
+    ingest(DROUGHT_A, DROUGHT_B)
+    assert draft_pending_stories()[0].drafter == "llm:tiny-7b"
+
+
 def test_an_editor_switches_the_target_with_one_click(admin_client):
     from tests.news.factories import item
 
