@@ -117,11 +117,17 @@ def candidate_stories(signals: Signals, published_at: datetime) -> Candidates:
                 language=language,
                 terms=Counter(data.get("terms", {})),
                 titles=Counter(data.get("titles", {})),
-                countries=[c for c in str(countries or "").split(",") if c],
+                countries=_codes(countries),
                 gap_days=gap.total_seconds() / 86400,
             )
         )
     return Candidates(views, idf, default_idf)
+
+
+def _codes(countries: object) -> list[str]:
+    """Country codes as read from a CountryField column: a list, or "AR,BR" text."""
+    codes = countries if isinstance(countries, list | tuple) else str(countries or "").split(",")
+    return [str(code) for code in codes if code]
 
 
 def decide(signals: Signals, candidates: Candidates) -> Match | None:
