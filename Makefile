@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser gettext messages bench wrk clean
+.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser gettext messages bench wrk eval-news clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,11 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/clarion_bench
 bench: setup-dev wrk
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
 	$(BIN)/python bench/web.py --database-url $(BENCH_PG_URL) $(BENCH_ARGS)
+
+## make eval-news: score the news desk on real coverage (eval/news/), fresh database each run
+# EVAL_ARGS passes options, e.g. EVAL_ARGS="--half a --verbose"; see eval/news/run.py.
+eval-news: setup
+	$(BIN)/python eval/news/run.py $(EVAL_ARGS)
 
 # The load generator; installed with apt when missing and we can (root).
 wrk:

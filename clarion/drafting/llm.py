@@ -33,6 +33,12 @@ from clarion.drafting.proposal import (
 
 ARTICLE_CHARS = 3000
 TOTAL_CHARS = 12000
+# The model reads the text of at most this many articles (the earliest carry the event);
+# the evidence below covers the whole story.
+LLM_ARTICLES = 8
+FACTS_SENT = 12
+CANDIDATES_SENT = 6
+CALLS_SENT = 8
 _REFUSAL = re.compile(r"\b(I can(?:'|’)?t|I cannot|I'm sorry|I am sorry|unable to help)\b", re.I)
 
 
@@ -70,6 +76,8 @@ class DraftSchema(BaseModel):
     goal: str = _text(GOAL_MAX)
     narrative: str = _text(NARRATIVE_MAX)
     demands: list[str] = Field(min_length=DEMANDS_MIN, max_length=DEMANDS_MAX)
+    # Demands not drawn from a call the coverage reports, copied here word for word.
+    fallback_demands: list[str] = Field(default_factory=list)
     targets: list[TargetSchema] = Field(min_length=1, max_length=TARGETS_MAX)
     categories: list[str] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list)
@@ -110,35 +118,98 @@ def _language_name(code: str) -> str:
 
 
 def build_messages(brief: StoryBrief, guidance: str) -> list[dict[str, str]]:
+    """The chat request: the same brief the offline drafter works from.
+
+    The model gets the articles, and the evidence read from the whole story: the bodies
+    the coverage names, ranked, to choose the addressee from; the calls people made, to
+    draw the demands from; and citable facts with their outlets and dates. It is asked
+    for the same draft an editor would keep, and held to the same checks afterwards.
+    """
     schema = json.dumps(DraftSchema.model_json_schema(), ensure_ascii=False)
+    language = _language_name(brief.language)
     system = (
         "You draft petitions for a civic advocacy site from news coverage. Use only facts "
-        'the articles state, and attribute each one to its outlet ("According to <outlet>, '
-        '..."). Address the offices and bodies responsible, with their ISO country code. '
-        f"Write every field in {_language_name(brief.language)} (language code "
-        f"'{brief.language}'), the language of the story. Answer with one JSON object "
-        f"and nothing else, matching this JSON schema: {schema}. Limits: title at most "
-        f"{TITLE_MAX} characters, goal at most {GOAL_MAX}, narrative (Markdown) at most "
-        f"{NARRATIVE_MAX}, {DEMANDS_MIN} to {DEMANDS_MAX} demands of at most {DEMAND_MAX} "
-        "characters each. Never cut a sentence to fit: write shorter ones.\n\n"
+        "the articles state. Write every field in "
+        f"{language} (language code '{brief.language}'), the language of the story: "
+        "translate anything the coverage says in another language, and never leave a "
+        "sentence in another language. Address the body the coverage holds responsible or "
+        "able to act, by its name and at the right level: choose among the candidate "
+        "targets listed, usually the first; a country's government only if no candidate "
+        "fits. The title is a clear ask in sentence case (for example '<Body> must <do "
+        "something>'), not a headline and not in quotes. The goal is one complete "
+        "sentence that names the target and says what it is asked to do; never write "
+        "'act on the demands below'. The narrative tells the facts, each one attributed "
+        'to the outlet that reported it ("<Outlet> reported on <date> that ..."), in '
+        "Markdown paragraphs; do not copy headlines into it. Draw the demands from the "
+        "calls the coverage reports (who asked for what); add generic demands only if "
+        "there are too few calls, keep them about this story, and copy each generic one "
+        "into fallback_demands. Answer with one JSON object and nothing else, matching "
+        f"this JSON schema: {schema}. Limits: title at most {TITLE_MAX} characters, goal "
+        f"at most {GOAL_MAX}, narrative at most {NARRATIVE_MAX}, {DEMANDS_MIN} to "
+        f"{DEMANDS_MAX} demands of at most {DEMAND_MAX} characters each. Never cut a "
+        "sentence to fit: write shorter ones.\n\n"
         f"Editorial guidance from the site's editors:\n{guidance.strip() or '(none)'}"
     )
     parts, budget = [], TOTAL_CHARS
-    for n, article in enumerate(brief.articles, 1):
+    for n, article in enumerate(brief.articles[:LLM_ARTICLES], 1):
         body = _excerpt(article.text or article.summary, min(ARTICLE_CHARS, budget))
         budget -= len(body)
         parts.append(
-            f"Article {n}\nOutlet: {article.outlet}\nHeadline: {article.headline}\n"
-            f"Published: {article.published_at.isoformat()}\nURL: {article.url}\n"
-            f"Summary: {article.summary}\nText: {body}"
+            f"Article {n}\nOutlet: {article.outlet}\nLanguage: {article.language}\n"
+            f"Headline: {article.headline}\nPublished: {article.published_at.isoformat()}\n"
+            f"URL: {article.url}\nSummary: {article.summary}\nText: {body}"
         )
     categories = ", ".join(f"{slug} ({name})" for slug, name in brief.categories) or "none"
     user = (
         "\n\n".join(parts)
+        + "\n\n"
+        + _evidence_text(brief)
         + f"\n\nChoose categories only among these slugs: {categories}."
         + f"\nCountries the coverage is about: {', '.join(brief.countries) or 'unknown'}."
     )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _call_text(call) -> str:
+    who = call.who or "someone in the coverage"
+    if call.kind == "do":
+        return f"{who} asked {call.whom or 'the authorities'} to: {call.what}"
+    if call.kind == "why":
+        return f"{who} asked why {call.what}"
+    if call.kind == "resign":
+        return f"{who} called for the resignation of {call.what}"
+    if call.kind == "questions":
+        return f"{who} reported questions over {call.what}"
+    if call.kind == "promise":
+        return f"{who} promised to: {call.what}"
+    return f"{who} called for: {call.what}"
+
+
+def _evidence_text(brief: StoryBrief) -> str:
+    evidence = brief.evidence
+    lines = [f"Outlets covering the story: {len({a.outlet for a in brief.articles})}"]
+    lines.append("Candidate targets (best supported first; outlets naming them, mentions, cues):")
+    for c in evidence.candidates[:CANDIDATES_SENT]:
+        aliases = f"; also written {', '.join(c.aliases[:3])}" if c.aliases else ""
+        lines.append(
+            f"- {c.name} (kind {c.kind}, country {c.country or 'international'}, level "
+            f"{c.level or 'unknown'}; {c.outlets} outlets, {c.mentions} mentions, "
+            f"{c.cues} responsibility cues{aliases})"
+        )
+    if not evidence.candidates:
+        lines.append("- none named: address the government of the main country")
+    lines.append("Calls reported in the coverage (who asked whom for what):")
+    for call in evidence.calls[:CALLS_SENT]:
+        lines.append(f"- [{call.outlet}, {call.language}] {_call_text(call)}")
+    if not evidence.calls:
+        lines.append("- none: use generic demands about this story, listed in fallback_demands")
+    lines.append("Facts to cite (outlet, date, language):")
+    for fact in evidence.facts[:FACTS_SENT]:
+        lines.append(
+            f"- [{fact.outlet}, {fact.published_at.date().isoformat()}, {fact.language}] "
+            f"{fact.sentence}"
+        )
+    return "\n".join(lines)
 
 
 def _post(config: LLMConfig, payload: dict) -> dict:
@@ -229,6 +300,7 @@ def parse_reply(content: str, brief: StoryBrief, model: str) -> DraftProposal:
         )
         raise LLMDraftError(f"the draft does not fit the schema: {problems}") from None
     known = {slug for slug, _name in brief.categories}
+    evidence = brief.evidence
     return DraftProposal(
         title=draft.title,
         goal=draft.goal,
@@ -239,6 +311,9 @@ def parse_reply(content: str, brief: StoryBrief, model: str) -> DraftProposal:
         countries=draft.countries,
         language=brief.language,
         drafter=f"llm:{model}",
+        fallback_demands=[d.strip() for d in draft.fallback_demands if d.strip() in draft.demands],
+        candidates=[c.as_json() for c in evidence.candidates],
+        calls=[c.as_json() for c in evidence.calls],
     )
 
 

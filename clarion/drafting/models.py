@@ -52,3 +52,30 @@ class PetitionDraft(Petition):
         proxy = True
         verbose_name = _("petition draft to review")
         verbose_name_plural = _("petition drafts to review")
+
+
+class DraftEvidence(models.Model):
+    """What the drafter found in a story's coverage, kept beside its draft for review.
+
+    The ranked candidate targets let an editor switch the draft to another body with
+    one click (admin → Petition drafts to review); the calls are who asked for what in
+    the coverage; fallback demands are those the drafter wrote from its own templates
+    because the coverage reported too few calls, so reviewers and checks can tell them
+    apart.
+    """
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, related_name="draft_evidence"
+    )
+    # [{"name", "kind", "country", "level", "score", "outlets", "cues"}], best first.
+    candidates = models.JSONField(_("candidate targets"), default=list, blank=True)
+    # [{"who", "what", "outlet"}] in the order the coverage reported them.
+    calls = models.JSONField(_("calls in the coverage"), default=list, blank=True)
+    fallback_demands = models.JSONField(_("fallback demands"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("drafting evidence")
+        verbose_name_plural = _("drafting evidence")
+
+    def __str__(self) -> str:
+        return str(self.petition)

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clarion.drafting.evidence import Evidence
 
 # Limits every draft must respect. A drafter that cannot fit a text into them must
 # choose shorter whole sentences; nothing is ever cut mid-word or mid-sentence.
@@ -39,6 +44,13 @@ class StoryBrief:
     countries: list[str]  # ISO 3166-1 alpha-2, most mentioned first
     language: str  # the language the draft should be written in (en, es, ...)
 
+    @cached_property
+    def evidence(self) -> Evidence:
+        """Candidate targets, citable facts, calls, the event: read once, for both drafters."""
+        from clarion.drafting.evidence import gather
+
+        return gather(self)
+
 
 @dataclass(frozen=True)
 class TargetProposal:
@@ -59,3 +71,9 @@ class DraftProposal:
     language: str = "en"
     drafter: str = "offline"  # "offline" or "llm:<model>"
     note: str = ""  # why the LLM draft was not used, when the offline one was
+    # Demands written from the drafter's own templates, not from calls in the coverage.
+    fallback_demands: list[str] = field(default_factory=list)
+    # What the drafter found, kept for review (DraftEvidence): ranked candidate targets
+    # and the calls, as JSON-ready dicts.
+    candidates: list[dict] = field(default_factory=list)
+    calls: list[dict] = field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -11,10 +12,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from clarion.core import locks
+from clarion.drafting.checks import Coverage, DraftText, draft_problems
 from clarion.drafting.guidance import Guidance
-from clarion.drafting.models import DraftingSettings
+from clarion.drafting.models import DraftEvidence, DraftingSettings
 from clarion.drafting.offline import offline_draft
 from clarion.drafting.proposal import CoverageItem, DraftProposal, StoryBrief
+from clarion.drafting.targets import same_body
+from clarion.drafting.templates import TEMPLATES, Phrases
 from clarion.news.models import Article, Story
 from clarion.petitions import services as petition_services
 from clarion.petitions.models import Demand, Petition, offset_name
@@ -22,8 +26,9 @@ from clarion.taxonomy.models import CONTENT_LANGUAGES, Target
 
 logger = logging.getLogger("clarion.drafting")
 
-# The LLM reads at most this many articles of a story; the earliest carry the event.
-BRIEF_ARTICLES = 8
+# The drafters read at most this many articles of a story, earliest first: enough to
+# see which bodies most outlets name; the LLM is sent the text of fewer (llm.py).
+BRIEF_ARTICLES = 40
 _LANGUAGES = {code for code, _name in CONTENT_LANGUAGES}
 
 
@@ -45,9 +50,20 @@ def story_brief(story: Story) -> StoryBrief:
             for a in articles
         ],
         categories=list(story.categories.order_by("name").values_list("slug", "name")),
-        countries=[str(code) for code in story.countries],
+        countries=main_countries(story),
         language=story.language if story.language in _LANGUAGES else "en",
     )
+
+
+def main_countries(story: Story) -> list[str]:
+    """The story's countries, the one its coverage weighs most first.
+
+    Story.countries is stored in alphabetical order; the tallies in the story's profile
+    say which country the coverage is about.
+    """
+    weights = (story.profile or {}).get("countries", {})
+    codes = [str(code) for code in story.countries]
+    return sorted(codes, key=lambda code: (-float(weights.get(code, 0) or 0), codes.index(code)))
 
 
 def propose(brief: StoryBrief, guidance: Guidance) -> DraftProposal:
@@ -65,6 +81,7 @@ def propose(brief: StoryBrief, guidance: Guidance) -> DraftProposal:
     try:
         proposal = llm_draft(brief, guidance=guidance.text, config=config)
         _enforce(proposal, guidance)
+        _hold_to_checks(proposal, brief)
     except LLMDraftError as exc:
         logger.warning("LLM draft not used, falling back to the offline drafter: %s", exc)
         fallback = offline_draft(brief, guidance)
@@ -87,6 +104,48 @@ def _enforce(proposal: DraftProposal, guidance: Guidance) -> None:
             proposal.demands.append(demand)
     if guidance.closing and guidance.closing not in proposal.narrative:
         proposal.narrative = f"{proposal.narrative.rstrip()}\n\n{guidance.closing}"
+
+
+def _hold_to_checks(proposal: DraftProposal, brief: StoryBrief) -> None:
+    """Refuse an LLM draft an editor would not keep, by the offline drafter's own checks."""
+    from clarion.drafting.llm import LLMDraftError
+
+    problems = proposal_problems(proposal, brief)
+    if problems:
+        more = f" (and {len(problems) - 2} more)" if len(problems) > 2 else ""
+        raise LLMDraftError(f"the draft failed the checks: {'; '.join(problems[:2])}{more}")
+
+
+def proposal_problems(proposal: DraftProposal, brief: StoryBrief) -> list[str]:
+    """What an editor would fault in a proposal: the draft checks, and a target or
+    demands that leave the coverage aside."""
+    text = DraftText(
+        language=proposal.language,
+        title=proposal.title,
+        goal=proposal.goal,
+        narrative=proposal.narrative,
+        demands=proposal.demands,
+        targets=[t.name for t in proposal.targets],
+        fallback_demands=frozenset(proposal.fallback_demands),
+    )
+    coverage = Coverage(
+        outlets=list(dict.fromkeys(a.outlet for a in brief.articles)),
+        headlines=[a.headline for a in brief.articles],
+        texts=[a.text or a.summary for a in brief.articles],
+    )
+    problems = draft_problems(text, coverage, brief.language)
+    evidence = brief.evidence
+    known = [n for c in evidence.candidates for n in (c.name, *c.aliases, *c.localized.values())]
+    for target in proposal.targets:
+        # "the regional government, the Generalitat Valenciana", "Red Eléctrica (REE)":
+        # any part of the name may be the one the coverage uses.
+        parts = [p.strip() for p in re.split(r"[,()]", target.name) if p.strip()]
+        if known and not any(same_body(part, name) for part in parts for name in known):
+            problems.append(f"the draft addresses {target.name}, which the coverage does not name")
+    drawn = [d for d in proposal.demands if d not in proposal.fallback_demands]
+    if evidence.calls and not drawn:
+        problems.append("no demand is drawn from the calls the coverage reports")
+    return problems
 
 
 def stories_awaiting_draft(threshold: int) -> QuerySet[Story]:
@@ -179,6 +238,12 @@ def _create_petition(story: Story, proposal: DraftProposal, guidance: Guidance) 
         )
         targets.append(target)
     petition.targets.set(targets)
+    DraftEvidence.objects.create(
+        petition=petition,
+        candidates=proposal.candidates,
+        calls=proposal.calls,
+        fallback_demands=[d for d in proposal.fallback_demands if d in proposal.demands],
+    )
     petition.categories.set(story.categories.filter(slug__in=proposal.categories))
     Story.objects.filter(pk=story.pk).update(petition=petition)
     return petition
@@ -209,6 +274,67 @@ def draft_discard(petition: Petition) -> Petition:
     )
     petition.refresh_from_db(fields=["status", "updated_at"])
     return petition
+
+
+def draft_switch_target(petition: Petition, index: int) -> Petition:
+    """Address the draft to another of the bodies its drafter found in the coverage.
+
+    The chosen candidate becomes the draft's only target and moves to the front of the
+    candidates; the old target's name is replaced by the new one wherever the draft's
+    title, goal, narrative and demands name it, in the forms the drafter writes it
+    ("the …", "a la …", "del …"), so an editor's own edits elsewhere are kept.
+    """
+    if petition.status != Petition.Status.DRAFT:
+        raise ValueError("Only a draft's target can be switched.")
+    evidence = DraftEvidence.objects.get(petition=petition)
+    if not 0 <= index < len(evidence.candidates):
+        raise ValueError("No such candidate.")
+    chosen = evidence.candidates[index]
+    country = chosen.get("country", "")
+    name = candidate_name(chosen, petition.language)
+    new, _created = Target.objects.get_or_create(
+        name=name[:200], country=country, defaults={"kind": chosen.get("kind", "body")}
+    )
+    phrases = TEMPLATES.get(petition.language) or TEMPLATES["en"]
+    with transaction.atomic():
+        for old in petition.targets.all():
+            if old.pk == new.pk:
+                continue
+            petition.title = rename(petition.title, old.name, new.name, phrases)
+            petition.goal = rename(petition.goal, old.name, new.name, phrases)
+            petition.narrative = rename(petition.narrative, old.name, new.name, phrases)
+            for demand in petition.demands.all():
+                text = rename(demand.text, old.name, new.name, phrases)
+                if text != demand.text:
+                    Demand.objects.filter(pk=demand.pk).update(text=text)
+        petition.updated_at = timezone.now()
+        petition.save(update_fields=["title", "goal", "narrative", "updated_at"])
+        petition.targets.set([new])
+        evidence.candidates = [
+            chosen,
+            *(c for i, c in enumerate(evidence.candidates) if i != index),
+        ]
+        evidence.save(update_fields=["candidates"])
+    return petition
+
+
+def candidate_name(candidate: dict, language: str) -> str:
+    """A stored candidate's name as a draft in that language writes it."""
+    return (candidate.get("localized") or {}).get(language) or candidate["name"]
+
+
+def rename(text: str, old: str, new: str, phrases: Phrases) -> str:
+    """The text with one body's name swapped for another's, articles and all."""
+    forms = (
+        phrases.addressee,
+        phrases.of,
+        phrases.subject,
+        lambda name: phrases.subject(name, start=False),
+        lambda name: name,
+    )
+    for form in forms:
+        text = text.replace(form(old), form(new))
+    return text
 
 
 def drafts_awaiting_review() -> QuerySet[Petition]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import trafilatura
-
 from clarion.core.fetch import PAGE_TYPES, FetchError, fetch
 
 logger = logging.getLogger("clarion.news")
@@ -29,6 +27,10 @@ def main_text(url: str) -> str:
     except FetchError as exc:
         logger.info("no main text for %s: %s", url, exc)
         return ""
+    # Imported here, not at the top: trafilatura takes a sixth of a second to import,
+    # which every `clarion` command would otherwise pay, extraction or not.
+    import trafilatura
+
     try:
         text = trafilatura.extract(
             page.body,

@@ -20,12 +20,13 @@ from pathlib import Path
 from django.utils import translation
 from django_countries import countries
 
-from clarion.news.textnorm import fold
+from clarion.news.textnorm import fold, fold_word
 
 DATA = Path(__file__).resolve().parent / "data" / "places.json"
 MAX_WORDS = 5
 _TOKEN = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?")
 _BLOCKED = ""  # a phrase that matches, and counts for no country
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @lru_cache(maxsize=1)
@@ -74,29 +75,69 @@ def country_words() -> frozenset[str]:
     return frozenset(fold(token) for phrase in phrases for token in _TOKEN.findall(phrase))
 
 
-def countries_in(text: str, *, limit: int = 5) -> list[str]:
-    """ISO codes of the countries the text mentions, most mentioned first."""
+def _mentions(text: str) -> list[tuple[str, int]]:
+    """(country code, character offset) of each mention, in order."""
     table = _lookup()
-    tokens = _TOKEN.findall(text)
-    folded = [fold(t) for t in tokens]
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
+    matches = list(_TOKEN.finditer(text))
+    tokens = [m.group() for m in matches]
+    # "Ecuador's" is Ecuador.
+    folded = [_POSSESSIVE.sub("", fold_word(t)) for t in tokens]
+    found: list[tuple[str, int]] = []
     i = 0
     while i < len(tokens):
         for size in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
             key = " ".join(folded[i : i + size])
-            found = table.get(key) or (table.get(key.rstrip(".")) if key.endswith(".") else None)
-            if found is None:
+            hit = table.get(key) or (table.get(key.rstrip(".")) if key.endswith(".") else None)
+            if hit is None:
                 continue
-            code, capital = found
+            code, capital = hit
             if capital and not tokens[i][0].isupper():
                 continue
             if code:
-                counts[code] += 1
-                first.setdefault(code, i)
+                found.append((code, matches[i].start()))
             i += size
             break
         else:
             i += 1
+    return found
+
+
+def countries_in(text: str, *, limit: int = 5) -> list[str]:
+    """ISO codes of the countries the text mentions, most mentioned first."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for n, (code, _offset) in enumerate(_mentions(text)):
+        counts[code] += 1
+        first.setdefault(code, n)
     ranked = sorted(counts, key=lambda code: (-counts[code], first[code]))
     return ranked[:limit]
+
+
+# Where a report names a country says how much the report is about it: the headline
+# and the lead name where the event happens and who acts; a country met once further
+# down is usually context ("as in Spain last year", a victim's nationality).
+HEADLINE_WEIGHT = 3.0
+LEAD_CHARS = 400
+LEAD_WEIGHT = 2.0
+# A country is kept when it weighs at least MIN_WEIGHT and this share of the main one.
+MIN_WEIGHT = 2.0
+MAIN_SHARE = 0.4
+
+
+def country_weights(headline: str, text: str, *, limit: int = 5) -> dict[str, float]:
+    """The countries a report is about, each with how prominently it names them,
+    heaviest first: mentions in the headline and lead weigh more, and countries
+    named only in passing are left out (see MIN_WEIGHT and MAIN_SHARE)."""
+    weights: Counter[str] = Counter()
+    for code, _offset in _mentions(headline):
+        weights[code] += HEADLINE_WEIGHT
+    for code, offset in _mentions(text):
+        weights[code] += LEAD_WEIGHT if offset < LEAD_CHARS else 1.0
+    if not weights:
+        return {}
+    floor = max(MIN_WEIGHT, MAIN_SHARE * max(weights.values()))
+    ranked = sorted(
+        ((code, weight) for code, weight in weights.items() if weight >= floor),
+        key=lambda item: -item[1],
+    )
+    return dict(ranked[:limit])

@@ -1,245 +1,150 @@
 """Story grouping: which recent story, if any, a new article belongs to.
 
-An article is reduced to its salient terms (headline words weigh more; stop words,
-years and short words are dropped; words are cut to a seven-letter stem so plurals and
-inflections meet). Each story tallies the terms of its coverage in its profile and
-indexes its INDEXED heaviest ones in StoryTerm, with the time of its latest article. A
-new article looks up only its own terms among stories seen within WINDOW, through the
-(term, seen_at) index, so the work per article depends on how much news arrived
-recently, not on how much is stored; joining a story updates the profile and the few
-index rows that change, so it costs the same for the tenth article as for the
-thousandth.
+An article is reduced to its signals (clarion.news.similarity: headline and text
+stems, names, concepts, figures, countries). Each story tallies the terms of its
+coverage in its profile and indexes its INDEXED heaviest ones in StoryTerm, with the
+time of its latest article. A new article looks up only its own terms among stories
+seen around its time, through the (term, seen_at) index, so the work per article
+depends on how much news arrived recently, not on how much is stored. The few best
+candidates found that way are then compared feature by feature, and a fitted
+logistic score decides (similarity.score). Joining a story updates the profile and
+the few index rows that change, so it costs the same for the tenth article as for
+the thousandth.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
 
-from clarion.news.geo import country_words
-from clarion.news.language import STOPWORDS
+from clarion.news import similarity
 from clarion.news.models import Story, StoryTerm
-from clarion.news.textnorm import fold, words
+from clarion.news.similarity import Signals, StoryView
 
-WINDOW = timedelta(days=4)
-MAX_TERMS = 30  # per article
+# A story is a candidate when the article falls within WINDOW of its coverage (from
+# WINDOW before its first article to WINDOW after its latest one).
+WINDOW = timedelta(days=7)
+# How far after the article a story's latest coverage may be, when feeds are read out
+# of order (a new feed's archive): stories are looked up by their latest time.
+LOOKAHEAD = timedelta(days=30)
+MAX_TERMS = 40  # per article, looked up
 INDEXED = 40  # per story, in the lookup index
-PROFILE_TERMS = 200  # per story, tallied
-STEM = 7
-HEADLINE_WEIGHT = 3
-TEXT_CHARS = 2500
-# A story must share this much of the article's weighted terms, and at least
-# MIN_SHARED distinct terms, to take the article.
-MIN_SCORE = 0.3
-MIN_SHARED = 3
+NEUTRAL_INDEXED = 16  # of which at least this many are names, concepts, figures, countries
+PROFILE_TERMS = 300  # per story, tallied
+TITLE_TERMS = 60  # headline stems per story, tallied
+CANDIDATES = 8  # stories compared feature by feature
 # A term carried by more recent stories than this (at least COMMON_MIN, else this
 # share of them) is too common to tell events apart.
 COMMON_SHARE = 0.05
 COMMON_MIN = 25
-# A story in another language must share this much of the article's language-neutral
-# terms (names, figures, countries), a name among them, and MIN_SHARED of them.
-CROSS_LANGUAGE = 0.5
-
-# Words that are everywhere in news and say nothing about which event it is.
-_NEWS_WORDS = frozenset(
-    [
-        "said",
-        "says",
-        "told",
-        "according",
-        "announced",
-        "officials",
-        "official",
-        "government",
-        "minister",
-        "ministry",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "year",
-        "years",
-        "today",
-        "yesterday",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "people",
-        "percent",
-        "statement",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "report",
-        "reported",
-        "reports",
-        "would",
-        "could",
-        "should",
-        "also",
-        "after",
-        "before",
-        "since",
-        "while",
-        "where",
-        "which",
-        "dijo",
-        "dijeron",
-        "segun",
-        "anuncio",
-        "gobierno",
-        "ministro",
-        "ministra",
-        "semana",
-        "semanas",
-        "lunes",
-        "martes",
-        "miercoles",
-        "jueves",
-        "viernes",
-        "sabado",
-        "domingo",
-        "personas",
-        "ciento",
-        "portavoz",
-        "informe",
-        "tambien",
-    ]
-)
-_STOP = frozenset().union(*STOPWORDS.values(), _NEWS_WORDS) if STOPWORDS else _NEWS_WORDS
-
-
-_POSSESSIVE = re.compile(r"['’]s$")
-
-
-def _is_year(word: str) -> bool:
-    return len(word) == 4 and word.isdigit() and word[:2] in ("19", "20")
-
-
-def _stems(text: str) -> list[str]:
-    stems = []
-    for word in words(text):
-        word = _POSSESSIVE.sub("", word)
-        if word.isdigit():
-            if len(word) >= 2 and not _is_year(word):
-                stems.append(word)
-        elif len(word) >= 4 and word not in _STOP:
-            stems.append(word[:STEM])
-    return stems
-
-
-def article_terms(headline: str, text: str, countries: list[str] | None = None) -> dict[str, int]:
-    """The article's MAX_TERMS heaviest stems, with their weights.
-
-    The countries the article is about join as terms of their own ("@CL"), so "Kenyan"
-    and "Kenya", or an English and a Spanish report on Valparaíso, meet.
-    """
-    weights: Counter[str] = Counter()
-    for code in (countries or [])[:2]:
-        weights[f"@{code}"] += HEADLINE_WEIGHT
-    for stem in _stems(headline):
-        weights[stem] += HEADLINE_WEIGHT
-    for stem in _stems(text[:TEXT_CHARS]):
-        weights[stem] += 1
-    # Ties go to the earlier word: Counter keeps insertion order and sorted() is stable.
-    top = sorted(weights.items(), key=lambda item: -item[1])[:MAX_TERMS]
-    return dict(top)
-
-
-# Where a sentence (or a clause after a colon or semicolon) starts: the word after
-# one is capitalised by grammar, not because it is a name.
-_SENTENCE_BREAK = re.compile(r"[.!?:;\u2014\u201c\"(]\s*|\n")
-_CAPITALISED = re.compile(r"(?<![^\s'’\-])([A-ZÀ-ÖØ-Þ][^\s,.;:!?()\"”]*)")
-
-
-def name_terms(text: str) -> set[str]:
-    """Stems of the words written with a capital inside a sentence.
-
-    They are mostly names: the places, people and bodies an event involves. Two
-    reports of one event share some; two events told with the same words
-    ("council approves budget") usually do not, which is what tells them apart when
-    there are too few recent stories to know which words are merely common.
-    """
-    names: set[str] = set()
-    nations = country_words()
-    for sentence in _SENTENCE_BREAK.split(text[:TEXT_CHARS]):
-        for match in _CAPITALISED.finditer(sentence.strip()):
-            word = match.group(1)
-            if match.start() > 0 and _POSSESSIVE.sub("", fold(word)) not in nations:
-                names.update(_stems(word))
-    return names
+# Rarity of a term: log(1 + (stories + PRIOR) / (stories carrying it + 1)). The prior
+# stands for the news not yet seen, so that a quiet desk with three stories does not
+# take every word for a rare one.
+PRIOR = 20
 
 
 @dataclass(frozen=True)
 class Match:
     story_id: int
     score: float
-    shared: int
+    features: dict[str, float] = field(default_factory=dict, compare=False)
 
 
-def _window(published_at: datetime) -> tuple[datetime, datetime]:
-    return published_at - WINDOW, published_at + WINDOW
+def article_terms(signals: Signals) -> dict[str, int]:
+    """The article's MAX_TERMS heaviest terms: what it is looked up by."""
+    ranked = sorted(signals.terms().items(), key=lambda item: -item[1])
+    return dict(ranked[:MAX_TERMS])
 
 
-def best_story(
-    terms: dict[str, int],
-    published_at: datetime,
-    names: set[str] | None = None,
-    language: str = "",
-) -> Match | None:
-    """The recent story that best shares the article's terms, if it shares enough.
+def best_story(signals: Signals, published_at: datetime) -> Match | None:
+    """The recent story the article belongs to, if any (see the module's docstring)."""
+    candidates = candidate_stories(signals, published_at)
+    return decide(signals, candidates)
 
-    When the article names anything telling (``names``, from ``name_terms``), the
-    story must share at least one of those names. A story written in another language
-    than the article's shares few words with it, so it is judged on the terms that
-    read the same in any language (names, figures, countries): see CROSS_LANGUAGE.
+
+@dataclass
+class Candidates:
+    views: list[StoryView]
+    idf: dict[str, float]
+    default_idf: float
+
+
+def candidate_stories(signals: Signals, published_at: datetime) -> Candidates:
+    """The CANDIDATES stories that share most of the article's telling terms.
+
+    Three index queries: how many recent stories carry each term, how many recent
+    stories there are, and which stories carry the telling terms; then one read of
+    the few best stories' profiles.
     """
-    if not terms:
-        return None
-    low, high = _window(published_at)
+    terms = article_terms(signals)
+    low, high = published_at - WINDOW, published_at + WINDOW
     population = Story.objects.filter(
         last_published_at__gte=low, last_published_at__lte=high
     ).count()
-    # A term that many recent stories share (a country during a busy week, words every
-    # report of a kind uses) can't tell one event from another: it is left out of the
-    # score altogether, which also keeps the candidate lookup small.
     common = max(COMMON_MIN, COMMON_SHARE * population)
-    frequency = _frequencies(list(terms), low, high, cap=int(common) + 1)
-    if not frequency:
-        return None
-    population = max(population, *frequency.values())
-    telling = {term: weight for term, weight in terms.items() if frequency.get(term, 0) <= common}
+    # Rarity is counted for the terms looked up (one index range scan each); the few
+    # other terms of the article weigh as if unseen.
+    frequency = _frequencies(sorted(terms), low, published_at + LOOKAHEAD, cap=int(common) + 1)
+    population = max([population, *frequency.values()])
+    default_idf = math.log(1 + (population + PRIOR))
+    idf = {t: math.log(1 + (population + PRIOR) / (n + 1)) for t, n in frequency.items()}
+    # A term that many recent stories share can't tell one event from another: it is
+    # left out of the lookup, which also keeps the lookup small.
+    telling = [t for t in terms if 0 < frequency.get(t, 0) <= common]
     if not telling:
-        return None
-    idf = {term: math.log(1 + population / (1 + frequency.get(term, 0))) for term in telling}
-    telling_names = {term for term in names or () if term in telling}
-    neutral = {term for term in telling if _is_neutral(term, telling_names)}
-    full = _Scores(telling, idf)
-    across = _Scores({term: telling[term] for term in neutral}, idf)
+        return Candidates([], idf, default_idf)
     rows = StoryTerm.objects.filter(
-        term__in=[t for t in telling if t in frequency], seen_at__gte=low, seen_at__lte=high
+        term__in=telling, seen_at__gte=low, seen_at__lte=published_at + LOOKAHEAD
+    ).values_list("term", "story_id")
+    found: Counter[int] = Counter()
+    for term, story_id in rows:
+        found[story_id] += terms[term] * idf[term]
+    best = [story_id for story_id, _n in found.most_common(CANDIDATES)]
+    stories = Story.objects.filter(pk__in=best, first_published_at__lte=high).values_list(
+        "pk", "language", "profile", "countries", "first_published_at", "last_published_at"
     )
-    for term, story_id in rows.values_list("term", "story_id"):
-        full.add(story_id, term, named=term in telling_names)
-        if term in neutral:
-            across.add(story_id, term, named=term in telling_names)
-    match = full.best(MIN_SCORE, MIN_SHARED, need_name=bool(telling_names))
-    if match is not None or not language:
-        return match
-    match = across.best(CROSS_LANGUAGE, MIN_SHARED, need_name=True)
-    if match is None:
-        return None
-    other = Story.objects.filter(pk=match.story_id).values_list("language", flat=True).first()
-    return match if other and other != language else None
+    views = []
+    for pk, language, profile, countries, first, last in stories:
+        data = profile or {}
+        gap = max(first - published_at, published_at - last, timedelta(0))
+        views.append(
+            StoryView(
+                story_id=pk,
+                language=language,
+                terms=Counter(data.get("terms", {})),
+                titles=Counter(data.get("titles", {})),
+                countries=_codes(countries),
+                gap_days=gap.total_seconds() / 86400,
+            )
+        )
+    return Candidates(views, idf, default_idf)
+
+
+def _codes(countries: object) -> list[str]:
+    """Country codes as read from a CountryField column: a list, or "AR,BR" text."""
+    codes = countries if isinstance(countries, list | tuple) else str(countries or "").split(",")
+    return [str(code) for code in codes if code]
+
+
+def decide(signals: Signals, candidates: Candidates) -> Match | None:
+    """The candidate with the best fitted score, if that score clears THRESHOLD."""
+
+    def idf(term: str) -> float:
+        return candidates.idf.get(term, candidates.default_idf)
+
+    best: Match | None = None
+    for view in candidates.views:
+        values = similarity.features(signals, view, idf)
+        value = similarity.score(values)
+        if best is None or (value, -view.story_id) > (best.score, -best.story_id):
+            best = Match(view.story_id, round(value, 3), values)
+    if best is not None and best.score > similarity.THRESHOLD:
+        return best
+    return None
 
 
 def _frequencies(terms: list[str], low: datetime, high: datetime, cap: int) -> dict[str, int]:
@@ -265,37 +170,6 @@ def _frequencies(terms: list[str], low: datetime, high: datetime, cap: int) -> d
         return {term: count for term, count in cursor.fetchall() if count}
 
 
-def _is_neutral(term: str, names: set[str]) -> bool:
-    return term in names or term.startswith("@") or term.isdigit()
-
-
-class _Scores:
-    """Each candidate story's IDF-weighted share of the article's terms."""
-
-    def __init__(self, terms: dict[str, int], idf: dict[str, float]) -> None:
-        self.terms, self.idf = terms, idf
-        self.total = sum(weight * idf[term] for term, weight in terms.items())
-        self.score: Counter[int] = Counter()
-        self.shared: Counter[int] = Counter()
-        self.named: set[int] = set()
-
-    def add(self, story_id: int, term: str, *, named: bool) -> None:
-        self.score[story_id] += self.terms[term] * self.idf[term]
-        self.shared[story_id] += 1
-        if named:
-            self.named.add(story_id)
-
-    def best(self, min_score: float, min_shared: int, *, need_name: bool) -> Match | None:
-        candidates = [sid for sid in self.score if sid in self.named or not need_name]
-        if not candidates or not self.total:
-            return None
-        story_id = min(candidates, key=lambda sid: (-self.score[sid], -sid))
-        fraction = self.score[story_id] / self.total
-        if fraction >= min_score and self.shared[story_id] >= min_shared:
-            return Match(story_id, round(fraction, 3), self.shared[story_id])
-        return None
-
-
 @dataclass
 class Profile:
     """What a story's coverage adds up to, kept on the story so that a joining
@@ -308,45 +182,81 @@ class Profile:
     """
 
     terms: Counter[str] = field(default_factory=Counter)
+    titles: Counter[str] = field(default_factory=Counter)
     indexed: list[str] = field(default_factory=list)
     countries: Counter[str] = field(default_factory=Counter)
     categories: Counter[int] = field(default_factory=Counter)
     outlets: list[str] = field(default_factory=list)
+    languages: Counter[str] = field(default_factory=Counter)
 
     @classmethod
     def from_json(cls, data: dict | None) -> Profile:
         data = data or {}
         return cls(
             terms=Counter(data.get("terms", {})),
+            titles=Counter(data.get("titles", {})),
             indexed=list(data.get("indexed", [])),
             countries=Counter(data.get("countries", {})),
             categories=Counter({int(k): v for k, v in data.get("categories", {}).items()}),
             outlets=list(data.get("outlets", [])),
+            languages=Counter(data.get("languages", {})),
         )
 
     def to_json(self) -> dict:
         return {
             "terms": dict(self.terms),
+            "titles": dict(self.titles),
             "indexed": self.indexed,
             "countries": dict(self.countries),
             "categories": {str(k): v for k, v in self.categories.items()},
             "outlets": self.outlets,
+            "languages": dict(self.languages),
         }
 
     def add(
-        self, terms: dict[str, int], countries: list[str], category_ids: list[int], outlet: str
+        self,
+        signals: Signals,
+        countries: dict[str, float] | list[str],
+        category_ids: list[int],
+        outlet: str,
     ) -> None:
-        self.terms.update(terms)
+        self.terms.update(signals.terms())
         self.terms = Counter(dict(self.terms.most_common(PROFILE_TERMS)))
-        self.countries.update(countries)
+        self.titles.update(signals.title)
+        self.titles = Counter(dict(self.titles.most_common(TITLE_TERMS)))
+        if isinstance(countries, dict):
+            for code, weight in countries.items():
+                self.countries[code] = round(self.countries[code] + weight, 3)
+        else:
+            self.countries.update(countries)
         self.categories.update(category_ids)
+        if signals.language:
+            self.languages[signals.language] += 1
         if outlet not in self.outlets:
             self.outlets.append(outlet)
 
+    def language(self, current: str) -> str:
+        """The language most of the coverage is in; the ``current`` one (at first, the
+        first report's) on a tie, so a story doesn't flip back and forth."""
+        if not self.languages:
+            return current
+        top = max(self.languages.values())
+        if self.languages.get(current) == top:
+            return current
+        return self.languages.most_common(1)[0][0]
+
     def top_terms(self) -> list[str]:
+        """The terms the story is indexed by: its heaviest, with room kept for the
+        names, concepts, figures and countries that reports in other languages find
+        it by."""
         # most_common is stable, so ties keep their first-seen order and the index
         # does not churn between equal terms.
-        return [term for term, _n in self.terms.most_common(INDEXED)]
+        ranked = [term for term, _n in self.terms.most_common()]
+        neutral = [t for t in ranked if similarity.kind(t) != "stem"][:NEUTRAL_INDEXED]
+        chosen = set(neutral)
+        rest = [t for t in ranked if t not in chosen][: INDEXED - len(neutral)]
+        chosen.update(rest)
+        return [t for t in ranked if t in chosen]
 
 
 def reindex(story_id: int, before: list[str], after: list[str], seen_at: datetime) -> None:

@@ -47,7 +47,8 @@ class Story(models.Model):
     categories = models.ManyToManyField(
         "taxonomy.Category", related_name="stories", blank=True, verbose_name=_("categories")
     )
-    countries = CountryField(_("countries"), multiple=True, blank=True)
+    # Main country first: kept in the order grouping ranks them, not alphabetically.
+    countries = CountryField(_("countries"), multiple=True, blank=True, multiple_sort=False)
     article_count = models.PositiveIntegerField(_("articles"), default=0)
     outlet_count = models.PositiveIntegerField(_("outlets"), default=0)
     first_published_at = models.DateTimeField(_("first published"))
@@ -127,7 +128,8 @@ class Article(models.Model):
     categories = models.ManyToManyField(
         "taxonomy.Category", related_name="articles", blank=True, verbose_name=_("categories")
     )
-    countries = CountryField(_("countries"), multiple=True, blank=True)
+    # Most prominent first (clarion.news.geo.country_weights), not alphabetically.
+    countries = CountryField(_("countries"), multiple=True, blank=True, multiple_sort=False)
     language = models.CharField(_("language"), max_length=16, blank=True)
     published_at = models.DateTimeField(_("published"))
     # The UTC offset the outlet published with, so the time reads as the outlet wrote it.

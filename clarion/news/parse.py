@@ -44,6 +44,9 @@ class ParsedArticle:
     published_at: datetime | None  # aware, in the zone the outlet used
     outlet_name: str
     outlet_domain: str
+    # True when the item names its own outlet (an RSS <source> element, as aggregator
+    # feeds carry): that outlet is credited, not the feed's.
+    outlet_from_source: bool = False
 
     @property
     def content_hash(self) -> str:
@@ -69,6 +72,52 @@ def canonical_url(url: str) -> str:
 def outlet_domain(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def byline(value: str) -> str:
+    """The author's name as a reader knows it, never an email address.
+
+    RSS 2.0 writes ``newsdesk@example.org (Rosa Medel)``, others ``Rosa Medel
+    <rosa@example.org>`` or an address alone: the name is kept, addresses dropped.
+    """
+    text = html_to_text(value or "").replace("\n", " ")
+    bracketed = re.fullmatch(r"\s*\S+@\S+\s*\((.+)\)\s*", text)
+    if bracketed:
+        text = bracketed.group(1)
+    text = _EMAIL.sub("", text)
+    text = re.sub(r"<\s*>|\(\s*\)|\[\s*\]", "", text)
+    return " ".join(text.split()).strip(" ,;:-<>()")
+
+
+def _author(entry) -> str:
+    # The raw field first: feedparser's own split of "email (name)" cuts names badly
+    # when the address has a long top-level domain.
+    raw = entry.get("author") or ""
+    if "@" in raw or not raw:
+        return byline(raw or (entry.get("author_detail") or {}).get("name", ""))
+    return byline(raw)
+
+
+def _credited_outlet(entry, headline: str) -> tuple[str, str, str]:
+    """(outlet name, outlet domain, headline) when the item names its own outlet.
+
+    Aggregators (Google News and the like) link to themselves and say who published
+    the article in <source url="https://elpais.com">El País</source>, often repeating
+    it at the end of the headline ("... - El País"), which is dropped.
+    """
+    source = entry.get("source") or {}
+    name = html.unescape(source.get("title") or "").strip()
+    href = source.get("href") or ""
+    domain = outlet_domain(href) if href.startswith(("http://", "https://")) else ""
+    if not name and not domain:
+        return "", "", headline
+    for dash in (" - ", " – ", " — ", " | "):
+        if name and headline.endswith(f"{dash}{name}"):
+            headline = headline[: -len(dash + name)].strip()
+    return name or domain, domain, headline
 
 
 def html_to_text(value: str) -> str:
@@ -137,6 +186,7 @@ def parse_feed(
             continue
         if len(url) > MAX_URL or not outlet_domain(url):
             continue
+        source_name, source_domain, headline = _credited_outlet(entry, headline)
         content = entry.get("content") or []
         body_html = content[0].get("value", "") if content else ""
         summary = html_to_text(entry.get("summary", ""))
@@ -145,13 +195,14 @@ def parse_feed(
                 url=url,
                 guid=(entry.get("id") or "")[:1000],
                 headline=truncate_at_word(headline, 500),
-                author=truncate_at_word(html_to_text(entry.get("author", "")), 300),
+                author=truncate_at_word(_author(entry), 300),
                 summary=summary,
                 text=html_to_text(body_html) if body_html else "",
                 language=(entry.get("language") or language or "").split("-")[0].lower()[:16],
                 published_at=_entry_date(entry),
-                outlet_name=truncate_at_word(name or outlet_domain(url), 200),
-                outlet_domain=outlet_domain(url)[:200],
+                outlet_name=truncate_at_word(source_name or name or outlet_domain(url), 200),
+                outlet_domain=(source_domain or outlet_domain(url))[:200],
+                outlet_from_source=bool(source_name or source_domain),
             )
         )
     if parsed.bozo:

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from clarion.news.models import Article, Story
 from clarion.taxonomy import countries
 
 
+def primary_language(code: str) -> str:
+    """ "es" for es, es-ES, es_ES or ES: the filter lists each language once."""
+    return code.strip().replace("_", "-").split("-")[0].lower()
+
+
 def latest_stories(language: str = "") -> QuerySet[Story]:
-    """Stories, latest first; only those written in ``language`` when one is given."""
-    stories = Story.objects.filter(language=language) if language else Story.objects.all()
+    """Stories, latest first; only those written in ``language`` (any regional form
+    of it: es, es-ES, es-MX) when one is given."""
+    stories = Story.objects.all()
+    if language:
+        stories = stories.filter(
+            Q(language__iexact=language)
+            | Q(language__istartswith=f"{language}-")
+            | Q(language__istartswith=f"{language}_")
+        )
     return (
         stories.select_related("petition")
         .prefetch_related(
@@ -27,8 +39,9 @@ def latest_stories(language: str = "") -> QuerySet[Story]:
 
 
 def story_languages() -> list[str]:
-    """The languages the news desk has stories in, for the index's filter."""
-    return sorted(Story.objects.exclude(language="").values_list("language", flat=True).distinct())
+    """The languages the news desk has stories in, each once, for the index's filter."""
+    codes = Story.objects.exclude(language="").values_list("language", flat=True).distinct()
+    return sorted({primary_language(code) for code in codes} - {""})
 
 
 def article_for_page(pk: int) -> Article | None:

@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from clarion.core.fetch import FetchError, fetch
 from clarion.news.extract import looks_like_summary, main_text
-from clarion.news.grouping import Profile, article_terms, best_story, name_terms, reindex
+from clarion.news.grouping import Profile, best_story, reindex
 from clarion.news.language import detect_language
 from clarion.news.models import Article, Feed, Story
 from clarion.news.parse import FeedParseError, ParsedArticle, parse_feed
-from clarion.news.tagging import MAX_CATEGORIES, MAX_COUNTRIES, Taxonomy, tag_article
+from clarion.news.similarity import Signals, signals
+from clarion.news.tagging import MAX_CATEGORIES, Taxonomy, relative, story_countries, tag_article
 
 logger = logging.getLogger("clarion.news")
 
@@ -99,21 +100,26 @@ def _ingest_one(
     now = timezone.now()
     published = item.published_at
     tags = tag_article(taxonomy, item.headline, text)
-    terms = article_terms(item.headline, text, tags.countries)
+    language = detect_language(f"{item.headline}.\n{text}", hint=item.language)
+    found = signals(item.headline, text, language, tags.countries)
     try:
         with transaction.atomic():
             article = Article(
                 feed=feed,
                 url=item.url,
                 guid=item.guid,
-                outlet_name=feed.name or item.outlet_name,
+                # An item that names its own outlet (an aggregator's <source>) is
+                # credited to it; otherwise the outlet is the feed's, as named on add.
+                outlet_name=(
+                    item.outlet_name if item.outlet_from_source else (feed.name or item.outlet_name)
+                ),
                 outlet_domain=item.outlet_domain,
                 headline=item.headline,
                 author=item.author,
                 summary=item.summary,
                 text=text,
                 text_source=source,
-                language=detect_language(f"{item.headline}.\n{text}", hint=item.language),
+                language=language,
                 countries=tags.countries,
                 published_at=published or now,
                 published_offset_minutes=(
@@ -123,7 +129,7 @@ def _ingest_one(
                 content_hash=item.content_hash,
                 fetched_at=now,
             )
-            story = _story_for(article, terms, name_terms(text or item.headline))
+            story = _story_for(article, found)
             article.story = story
             article.save(force_insert=True)
             Article.categories.through.objects.bulk_create(
@@ -132,15 +138,15 @@ def _ingest_one(
                     for category_id in tags.category_ids
                 ]
             )
-            story_absorb(story, article, terms, tags.countries, tags.category_ids)
+            story_absorb(story, article, found, relative(tags.country_weights), tags.category_ids)
     except IntegrityError:  # another poller stored it between our check and insert
         return None
     return article
 
 
-def _story_for(article: Article, terms: dict[str, int], names: set[str]) -> Story:
+def _story_for(article: Article, found: Signals) -> Story:
     """The recent story the article belongs to, locked for update, or a new one."""
-    match = best_story(terms, article.published_at, names, article.language)
+    match = best_story(found, article.published_at)
     if match is not None:
         story = Story.objects.select_for_update().filter(pk=match.story_id).first()
         if story is not None:  # it may have been deleted since the lookup
@@ -156,8 +162,8 @@ def _story_for(article: Article, terms: dict[str, int], names: set[str]) -> Stor
 def story_absorb(
     story: Story,
     article: Article,
-    terms: dict[str, int],
-    countries: list[str],
+    found: Signals,
+    countries: dict[str, float],
     category_ids: list[int],
 ) -> None:
     """Add one article to its story's counts, times, tags and index, in place.
@@ -168,13 +174,15 @@ def story_absorb(
     profile = Profile.from_json(story.profile)
     before = profile.indexed
     old_categories = _top_categories(profile)
-    profile.add(terms, countries, category_ids, article.outlet_domain)
+    profile.add(found, countries, category_ids, article.outlet_domain)
     profile.indexed = profile.top_terms()
     story.article_count += 1
     story.outlet_count = len(profile.outlets)
     story.first_published_at = min(story.first_published_at, article.published_at)
     story.last_published_at = max(story.last_published_at, article.published_at)
-    story.countries = [code for code, _n in profile.countries.most_common(MAX_COUNTRIES)]
+    story.countries = story_countries(dict(profile.countries))
+    # Drafts follow the story's language: the one most of its reports are in.
+    story.language = profile.language(story.language)
     story.profile = profile.to_json()
     story.save(
         update_fields=[
@@ -183,6 +191,7 @@ def story_absorb(
             "first_published_at",
             "last_published_at",
             "countries",
+            "language",
             "profile",
         ]
     )

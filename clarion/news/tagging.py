@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from clarion.news.geo import countries_in
+from clarion.news.geo import country_weights
 from clarion.news.textnorm import words
 from clarion.taxonomy.models import Category
 
@@ -20,7 +20,9 @@ MAX_COUNTRIES = 5
 @dataclass(frozen=True)
 class Tags:
     category_ids: list[int]
-    countries: list[str]
+    countries: list[str]  # heaviest first
+    # How prominently the report names each country (clarion.news.geo.country_weights).
+    country_weights: dict[str, float] = field(default_factory=dict)
 
 
 class Taxonomy:
@@ -77,7 +79,31 @@ def _keyword_lines(text: str) -> list[str]:
 
 
 def tag_article(taxonomy: Taxonomy, headline: str, text: str) -> Tags:
+    weights = country_weights(headline, text, limit=MAX_COUNTRIES)
     return Tags(
         category_ids=taxonomy.categories_for(headline, text),
-        countries=countries_in(f"{headline}.\n{text}", limit=MAX_COUNTRIES),
+        countries=list(weights),
+        country_weights=weights,
     )
+
+
+# A story's countries: those with at least this share of its main country's weight,
+# each report counting once (its countries weighed relative to its own main one).
+STORY_SHARE = 0.5
+STORY_COUNTRIES = 3
+
+
+def story_countries(weights: dict[str, float]) -> list[str]:
+    """The countries a story is about, from its reports' summed country weights."""
+    if not weights:
+        return []
+    floor = STORY_SHARE * max(weights.values())
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+    return [code for code, weight in ranked if weight >= floor][:STORY_COUNTRIES]
+
+
+def relative(weights: dict[str, float]) -> dict[str, float]:
+    """A report's country weights relative to its main country, so that each report
+    counts once in its story whatever its length."""
+    top = max(weights.values(), default=0)
+    return {code: round(weight / top, 3) for code, weight in weights.items()} if top else {}

@@ -45,15 +45,23 @@ class FakeLLM(LoopbackServer):
         ).encode()
 
     def answer_draft(self, **overrides) -> dict:
+        """A draft an editor would keep, for the Valparaíso water stories of the tests."""
         draft = {
-            "title": "Ministry of Public Works: share the water fairly in Valparaíso",
-            "goal": "We ask the Ministry of Public Works to ration water fairly and openly.",
-            "narrative": "According to The Harbour Ledger, taps will run dry for twelve hours.",
+            "title": "Ministry of Public Works must share the water cuts in Valparaíso fairly",
+            "goal": (
+                "We call on the Ministry of Public Works to share the water cuts in "
+                "Valparaíso fairly and to publish the reservoir levels every week."
+            ),
+            "narrative": (
+                "Harbourledger reported on 18 November 2026 that tap water in the "
+                "Valparaíso region will be cut for twelve hours a day."
+            ),
             "demands": [
-                "Protect supplies to homes, schools and clinics.",
-                "Publish reservoir levels every week.",
-                "Meet the farmers of the Aconcagua valley.",
+                "Share the rationed tap water in Valparaíso fairly between homes and schools.",
+                "Publish the reservoir levels of the Valparaíso region every week.",
+                "Tell every home in Valparaíso when its tap water will be cut.",
             ],
+            "fallback_demands": [],
             "targets": [{"name": "Ministry of Public Works", "kind": "office", "country": "cl"}],
             "categories": ["water", "not-a-category"],
             "countries": ["cl"],

@@ -80,7 +80,9 @@ def test_it_drafts_again_once_after_a_worker_dies_mid_draft(fake_llm, tmp_path):
     story.refresh_from_db()
     assert story.petition == petition
     assert petition.status == Petition.Status.DRAFT
-    assert petition.title == "Ministry of Public Works: share the water fairly in Valparaíso"
+    assert (
+        petition.title == "Ministry of Public Works must share the water cuts in Valparaíso fairly"
+    )
     assert len(fake_llm.requests) == 2  # asked once by each worker
     assert draft_pending_stories() == []
 

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from clarion.drafting.llm import LLMConfig, LLMDraftError, llm_draft
-from tests.drafting.test_offline import BRIEF
+from tests.drafting.test_offline import BRIEF, FLOOD
 
 
 def _config(fake, **kwargs) -> LLMConfig:
@@ -38,6 +38,31 @@ def test_it_sends_the_model_key_guidance_and_facts(fake_llm):
     assert "Never speculate." in system
     for article in BRIEF.articles:
         assert article.headline in user and article.outlet in user
+
+
+def test_it_sends_the_same_brief_the_offline_drafter_works_from(fake_llm):
+    fake_llm.answer_draft(
+        fallback_demands=["Tell every home in Valparaíso when its tap water will be cut."]
+    )
+    draft = llm_draft(FLOOD, guidance="", config=_config(fake_llm))
+    system, user = (m["content"] for m in fake_llm.requests[0]["json"]["messages"])
+    # The candidate targets, best first, with their evidence ...
+    assert "Candidate targets" in user
+    assert "- Comisión Estatal del Agua (kind body, country MX, level national; 2 outlets" in user
+    # ... the calls the coverage reports, who asked whom for what ...
+    assert (
+        "Neighbourhood associations asked the Comisión Estatal del Agua to: publish the "
+        "maintenance records of the Lerma levees" in user
+    )
+    assert "Families asked why the levee repairs promised in 2024 were never carried out" in user
+    # ... and citable facts with their outlets, in both languages.
+    assert "[Diario del Valle, 2026-09-03, es]" in user
+    assert "translate anything the coverage says in another language" in system
+    assert "fallback_demands" in system
+    assert draft.fallback_demands == [
+        "Tell every home in Valparaíso when its tap water will be cut."
+    ]
+    assert draft.candidates[0]["name"] == "Comisión Estatal del Agua"
 
 
 def test_it_sends_no_authorization_without_a_key(fake_llm):

@@ -17,6 +17,7 @@ from clarion.drafting.proposal import (
     CoverageItem,
     StoryBrief,
 )
+from clarion.drafting.services import proposal_problems
 
 CHILE = timezone(timedelta(hours=-3))
 
@@ -83,17 +84,26 @@ def test_every_part_respects_its_limits():
     assert draft.drafter == "offline"
 
 
-def test_the_narrative_attributes_whole_sentences_to_their_outlets():
+def test_the_narrative_cites_whole_sentences_with_their_outlets():
     draft = offline_draft(BRIEF, Guidance())
     source = _sentences(LEDGER.text) | _sentences(WIRE.text)
-    bullets = [line[2:] for line in draft.narrative.splitlines() if line.startswith("- ")]
-    assert bullets
-    for bullet in bullets:
-        sentence, outlet = re.fullmatch(r"(.+) \((.+)\)", bullet).groups()
-        assert sentence in source, "a fact is quoted whole, never cut"
-        assert outlet in ("The Harbour Ledger", "Meridian Wire")
-    assert "18 November 2026" in draft.narrative
+    quoted = [s for s in source if s.rstrip(".") in draft.narrative]
+    assert len(quoted) >= 2, "facts are quoted whole, never cut"
+    for paragraph in draft.narrative.split("\n\n"):
+        for sentence in _sentences(paragraph):
+            if re.search(r"\d", sentence):
+                assert "The Harbour Ledger" in sentence or "Meridian Wire" in sentence
+    assert draft.narrative.startswith("On 18 November 2026, The Harbour Ledger reported")
     assert "Sources: The Harbour Ledger and Meridian Wire." in draft.narrative
+    assert not any(a.headline in draft.narrative for a in BRIEF.articles)
+
+
+def test_it_passes_the_checks_an_editor_would_apply():
+    draft = offline_draft(BRIEF, Guidance())
+    assert proposal_problems(draft, BRIEF) == []
+    assert draft.title == "The Ministry of Public Works must answer for the drought in Chile"
+    assert draft.goal.startswith("We call on the Ministry of Public Works to ")
+    assert draft.fallback_demands and set(draft.fallback_demands) <= set(draft.demands)
 
 
 def test_it_never_cuts_a_text_to_fit():
@@ -149,9 +159,10 @@ def test_a_spanish_story_gets_a_spanish_draft():
     draft = offline_draft(brief, Guidance())
     assert draft.language == "es"
     assert draft.targets[0].name == "Ministerio de Obras Públicas"
-    assert draft.title.startswith("Ministerio de Obras Públicas")
-    assert "19 de noviembre de 2026" in draft.narrative
-    assert draft.goal.startswith("Pedimos a")
+    assert draft.title.startswith("Que el Ministerio de Obras Públicas ")
+    assert "El 19 de noviembre de 2026, El Faro del Sur informó" in draft.narrative
+    assert draft.goal.startswith("Pedimos al Ministerio de Obras Públicas que ")
+    assert proposal_problems(draft, brief) == []
 
 
 def test_without_a_named_body_it_addresses_the_countrys_government():
@@ -159,5 +170,63 @@ def test_without_a_named_body_it_addresses_the_countrys_government():
         **{**WIRE.__dict__, "text": "Water cuts began on Sunday.", "headline": "Cuts"}
     )
     draft = offline_draft(StoryBrief([item], [], ["CL"], "en"), Guidance())
-    assert draft.targets[0].name == "the government of Chile"
+    assert draft.targets[0].name == "the Chilean government"
     assert draft.targets[0].country == "CL"
+    spanish = offline_draft(StoryBrief([item], [], ["CL"], "es"), Guidance())
+    assert spanish.targets[0].name == "Gobierno de Chile"
+
+
+# A story in two languages, with calls: who asked whom for what.
+FLOOD_EN = CoverageItem(
+    headline="River Lerma bursts its banks in Toluca",
+    outlet="Valley Courier",
+    url="https://valleycourier.example/toluca-flood",
+    published_at=datetime(2026, 9, 3, 7, 0, tzinfo=timezone(timedelta(hours=-6))),
+    summary="",
+    text=(
+        "Floodwater from the River Lerma reached 1,200 homes in Toluca overnight, the "
+        "Comisión Estatal del Agua said. Residents said the sirens never sounded. "
+        "Neighbourhood associations called on the Comisión Estatal del Agua to publish the "
+        "maintenance records of the Lerma levees. Families asked why the levee repairs "
+        "promised in 2024 were never carried out."
+    ),
+    language="en",
+)
+FLOOD_ES = CoverageItem(
+    headline="Vecinos de Toluca exigen explicaciones por la inundación del Lerma",
+    outlet="Diario del Valle",
+    url="https://diariodelvalle.example/lerma",
+    published_at=datetime(2026, 9, 3, 9, 0, tzinfo=timezone(timedelta(hours=-6))),
+    summary="",
+    text=(
+        "La crecida del río Lerma inundó unas 1.200 viviendas de Toluca durante la noche. "
+        "La Comisión Estatal del Agua admitió que dos compuertas no funcionaron. Las "
+        "asociaciones vecinales pidieron a la Comisión Estatal del Agua que publique los "
+        "registros de mantenimiento de los bordos del Lerma."
+    ),
+    language="es",
+)
+FLOOD = StoryBrief([FLOOD_EN, FLOOD_ES], [], ["MX"], "en")
+
+
+def test_demands_come_from_the_calls_the_coverage_reports():
+    draft = offline_draft(FLOOD, Guidance())
+    assert draft.targets[0].name == "Comisión Estatal del Agua"
+    drawn = [d for d in draft.demands if d not in draft.fallback_demands]
+    assert (
+        "Publish the maintenance records of the Lerma levees, as neighbourhood associations "
+        "asked." in drawn
+    )
+    assert any(d.startswith("Explain in public why the levee repairs") for d in drawn)
+    assert draft.title.startswith("The Comisión Estatal del Agua must publish the maintenance")
+    assert proposal_problems(draft, FLOOD) == []
+
+
+def test_one_language_per_draft_the_other_languages_sentences_left_out():
+    english = offline_draft(FLOOD, Guidance())
+    assert "compuertas" not in english.narrative and "viviendas" not in english.narrative
+    assert "Diario del Valle" in english.narrative  # named among the sources all the same
+    spanish = offline_draft(StoryBrief(FLOOD.articles, [], ["MX"], "es"), Guidance())
+    assert "sirens" not in spanish.narrative and "Neighbourhood" not in spanish.narrative
+    assert any(d.startswith("Que publique los registros de mantenimiento") for d in spanish.demands)
+    assert proposal_problems(spanish, StoryBrief(FLOOD.articles, [], ["MX"], "es")) == []

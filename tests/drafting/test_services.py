@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from clarion.drafting.models import DraftingSettings
+from clarion.drafting.checks import petition_problems
+from clarion.drafting.models import DraftEvidence, DraftingSettings
 from clarion.drafting.services import draft_pending_stories
 from clarion.news.models import Article, Story
 from clarion.petitions.models import Petition
@@ -150,9 +151,10 @@ def test_a_spanish_story_gets_a_spanish_draft():
     assert story.language == "es"
     petition = draft_pending_stories()[0]
     assert petition.language == "es"
+    assert petition.title.startswith("Que ")
     assert petition.goal.startswith("Pedimos a")
-    assert "Lo que se ha informado" in petition.narrative
-    assert "What was reported" not in petition.narrative
+    assert "El 18 de noviembre de 2026, Diariodelpuerto informó" in petition.narrative
+    assert petition_problems(petition, "es") == []
 
 
 def test_the_llm_is_asked_for_the_story_language(settings, fake_llm):
@@ -163,3 +165,95 @@ def test_the_llm_is_asked_for_the_story_language(settings, fake_llm):
     system = fake_llm.requests[0]["json"]["messages"][0]["content"]
     assert "Write every field in Spanish (language code 'es')" in system
     assert petition.language == "es"
+
+
+def test_the_draft_keeps_what_the_drafter_found_and_passes_the_checks():
+    ingest(DROUGHT_A, DROUGHT_B)
+    petition = draft_pending_stories()[0]
+    evidence = DraftEvidence.objects.get(petition=petition)
+    assert evidence.candidates[0]["name"] == "Ministry of Public Works"
+    assert evidence.candidates[0]["outlets"] == 2
+    assert evidence.fallback_demands
+    assert set(evidence.fallback_demands) <= {d.text for d in petition.demands.all()}
+    assert petition_problems(petition, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "note"),
+    [
+        (
+            {"title": "Ministry of Public Works: act now on “Valparaíso rations tap water”"},
+            "title quotes a headline",
+        ),
+        (
+            {"goal": "We call on the Ministry of Public Works to act on the demands below."},
+            "points at the demands",
+        ),
+        (
+            {"targets": [{"name": "Ministry of Tourism", "kind": "office", "country": "CL"}]},
+            "which the coverage does not name",
+        ),
+        (
+            {
+                "narrative": "The reservoir fell to 18 percent. El embalse está al 18 por "
+                "ciento y los vecinos hacen cola para comprar agua embotellada."
+            },
+            "fact without its outlet",
+        ),
+    ],
+)
+def test_an_llm_draft_an_editor_would_not_keep_is_refused(settings, fake_llm, overrides, note):
+    _use_llm(settings, fake_llm)
+    fake_llm.answer_draft(**overrides)
+    ingest(DROUGHT_A, DROUGHT_B)
+    petition = draft_pending_stories()[0]
+    assert petition.drafter == "offline"
+    assert "The LLM draft was not used: the draft failed the checks" in petition.draft_note
+    assert note in petition.draft_note
+
+
+def test_an_llm_target_may_describe_the_body_it_names(settings, fake_llm):
+    _use_llm(settings, fake_llm)
+    fake_llm.answer_draft(
+        targets=[{"name": "the national ministry, the Ministry of Public Works", "kind": "office"}]
+    )
+    ingest(DROUGHT_A, DROUGHT_B)
+    assert draft_pending_stories()[0].drafter == "llm:tiny-7b"
+
+
+def test_an_editor_switches_the_target_with_one_click(admin_client):
+    from tests.news.factories import item
+
+    ingest(
+        item(
+            "Water regulator blamed as Valparaíso taps run dry",
+            "The Superintendencia de Servicios Sanitarios was blamed by residents for "
+            "approving the twelve-hour cuts in Valparaíso. The Ministry of Public Works said "
+            "the cuts would last six weeks, and the Superintendencia de Servicios Sanitarios "
+            "said it would review the plan.",
+        ),
+        DROUGHT_A,
+    )
+    petition = draft_pending_stories()[0]
+    first = petition.targets.get().name
+    evidence = DraftEvidence.objects.get(petition=petition)
+    other = next(i for i, c in enumerate(evidence.candidates) if c["name"] != first)
+    other_name = evidence.candidates[other]["name"]
+    page = admin_client.get(f"/admin/drafting/petitiondraft/{petition.pk}/change/").content
+    assert b"Address this one" in page
+    response = admin_client.post(
+        f"/admin/drafting/petitiondraft/{petition.pk}/switch-target/{other}/"
+    )
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.targets.get().name == other_name
+    assert other_name in petition.title and first not in petition.title
+    assert other_name in petition.goal and first not in petition.goal
+    evidence.refresh_from_db()
+    assert evidence.candidates[0]["name"] == other_name
+    assert (
+        admin_client.get(
+            f"/admin/drafting/petitiondraft/{petition.pk}/switch-target/{other}/"
+        ).status_code
+        == 405
+    )

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clarion.news.grouping import INDEXED, article_terms, best_story, name_terms
+from clarion.news.grouping import INDEXED, best_story
 from clarion.news.models import Article, Story, StoryTerm
+from clarion.news.similarity import names_in, signals
 from tests.news.factories import BASE_TIME, ingest, item
 
 pytestmark = pytest.mark.django_db
@@ -82,18 +83,19 @@ def test_coverage_long_after_the_event_starts_a_new_story():
 
 
 def test_terms_favour_the_headline_and_skip_stop_words_and_years():
-    terms = article_terms(
-        "Water cuts in Valparaíso", "The cuts start in 2026 and the water is low."
+    found = signals(
+        "Water cuts in Valparaíso", "The cuts start in 2026 and the water is low.", "en", []
     )
-    assert terms["valpara"] >= 3  # a headline word, stemmed, accents folded
+    terms = found.terms()
+    assert terms["valparaiso"] >= 3  # a headline word, stemmed, accents folded
     assert "2026" not in terms
     assert "the" not in terms and "and" not in terms
     assert terms["water"] > terms.get("start", 0)
 
 
-def _lookup_queries(terms: dict[str, int], when) -> tuple[int, object]:
+def _lookup_queries(found, when) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as queries:
-        match = best_story(terms, when)
+        match = best_story(found, when)
     return len(queries), match
 
 
@@ -101,8 +103,8 @@ def test_lookup_cost_does_not_grow_with_stored_stories():
     # The match goes through the (term, seen_at) index: the same few queries, however
     # many older or unrelated stories are stored.
     ingest(DROUGHT_A)
-    terms = article_terms(DROUGHT_B.headline, DROUGHT_B.text)
-    few, _match = _lookup_queries(terms, DROUGHT_B.published_at)
+    found = signals(DROUGHT_B.headline, DROUGHT_B.text, "en", ["CL"])
+    few, _match = _lookup_queries(found, DROUGHT_B.published_at)
     old = BASE_TIME - timedelta(days=60)
     for n in range(40):
         ingest(
@@ -114,8 +116,9 @@ def test_lookup_cost_does_not_grow_with_stored_stories():
                 published=old + timedelta(hours=n),
             )
         )
-    many, match = _lookup_queries(terms, DROUGHT_B.published_at)
-    assert many == few <= 3
+    many, match = _lookup_queries(found, DROUGHT_B.published_at)
+    # Three index queries and one read of the few candidates' profiles.
+    assert many == few <= 4
     assert match is not None
     assert match.story_id == Article.objects.get(url=DROUGHT_A.url).story_id
 
@@ -219,10 +222,12 @@ def test_same_language_reports_sharing_only_a_place_and_a_figure_stay_apart():
 
 
 def test_names_are_capitalised_words_inside_sentences_but_not_countries():
-    names = name_terms(
+    names = names_in(
+        "Water agency meets farmers",
         "Chile's water agency met farmers in Valparaíso. Officials said "
         '"the Peñuelas reservoir" was low; Kenyan experts and the Ministry of Public Works '
-        "agreed."
+        "agreed.",
     )
-    assert {"valpara", "penuela", "public", "works"} <= names
-    assert not {"chile", "kenyan", "officia"} & names  # country words, sentence starts
+    assert {"=valparaiso", "=penuelas", "=public", "=works"} <= set(names)
+    # Country words, sentence starts and offices are not names.
+    assert not {"=chile", "=kenyan", "=officials", "=ministry"} & set(names)

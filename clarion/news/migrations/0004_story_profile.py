@@ -4,30 +4,7 @@ from django.db import migrations, models
 
 
 def rebuild_profiles(apps, schema_editor):
-    """Give stories stored before profiles existed their tallies and a capped index."""
-    from clarion.news.grouping import Profile, article_terms
-
-    Story = apps.get_model("news", "Story")
-    Article = apps.get_model("news", "Article")
-    StoryTerm = apps.get_model("news", "StoryTerm")
-    Through = Article.categories.through
-    for story in Story.objects.all().iterator():
-        profile = Profile()
-        for article in Article.objects.filter(story=story).order_by("published_at", "pk"):
-            countries = [c for c in str(article.countries or "").split(",") if c]
-            category_ids = list(
-                Through.objects.filter(article_id=article.pk).values_list("category_id", flat=True)
-            )
-            terms = article_terms(article.headline, article.text, countries)
-            profile.add(terms, countries, category_ids, article.outlet_domain)
-        profile.indexed = profile.top_terms()
-        story.profile = profile.to_json()
-        story.save(update_fields=["profile"])
-        StoryTerm.objects.filter(story=story).delete()
-        StoryTerm.objects.bulk_create(
-            StoryTerm(story=story, term=term, seen_at=story.last_published_at)
-            for term in profile.indexed
-        )
+    """Superseded: 0006 rebuilds every profile with the signals grouping now uses."""
 
 
 class Migration(migrations.Migration):

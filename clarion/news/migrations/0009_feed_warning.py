@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0005_taxonomy_moved'),
+        ('news', '0008_countries_in_rank_order'),
     ]
 
     operations = [
