@@ -256,17 +256,31 @@ def _plain_static_files(settings):
     }
 
 
+def _clear_cache() -> None:
+    """Empty Django's cache. On Redis, only the cache's own keys: RedisCache.clear() is
+    FLUSHDB, which would also wipe the rate limits and locks of any other test run (or
+    site) that shares the Redis database."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache) or not cache.key_prefix:
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Rendered fragments and pages live in the per-process cache; no test sees another's.
-    from django.core.cache import cache
-
     from clarion.petitions.abuse import forget_rules
 
-    cache.clear()
+    _clear_cache()
     forget_rules()  # the abuse rules this process compiled from another test's rows
     yield
-    cache.clear()
+    _clear_cache()
     forget_rules()
 
 
