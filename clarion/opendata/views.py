@@ -18,7 +18,7 @@ from django.http import (
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clarion.core.tokens import absolute
 from clarion.opendata.feeds import FEEDS
@@ -28,7 +28,7 @@ from clarion.petitions import selectors
 # --- feeds ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest, name: str) -> HttpResponse:
     view = FEEDS.get(name)
     if view is None:
@@ -39,12 +39,12 @@ def feed(request: HttpRequest, name: str) -> HttpResponse:
 # --- sitemap and robots.txt -------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     return sitemap_views.index(request, SITEMAPS, sitemap_url_name="opendata:sitemap_section")
 
 
-@require_GET
+@require_safe
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
@@ -72,7 +72,7 @@ def _robots_disallow() -> list[str]:
     return [*_NOT_PAGES, *(prefix + path for prefix in prefixes for path in PRIVATE_PATHS)]
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in _robots_disallow())]
     lines += ["", f"Sitemap: {absolute(reverse('opendata:sitemap'))}", ""]
@@ -143,7 +143,7 @@ def _csv_rows() -> Iterator[str]:
         yield writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
-@require_GET
+@require_safe
 def petitions_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(_csv_rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="petitions.csv"'
@@ -184,7 +184,7 @@ def _petition_slug(url: str, request: HttpRequest) -> str | None:
     return match.kwargs["slug"]
 
 
-@require_GET
+@require_safe
 def oembed(request: HttpRequest) -> HttpResponse:
     """oEmbed (https://oembed.com) for petition pages: a "rich" answer holding the
     sign widget's iframe. Only JSON is offered; XML gets 501, as the spec says."""
