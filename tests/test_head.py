@@ -121,11 +121,11 @@ SAMPLES: dict[str, Callable[[Demo], tuple[dict, dict]]] = {
     "opendata:category_feed": lambda d: ({"slug": d.category.slug}, {}),
     "opendata:country_feed": lambda d: ({"code": "MX"}, {}),
     "opendata:feed": lambda d: ({"name": "petitions"}, {}),
-    "opendata:petitions_csv": lambda d: ({}, {}),
-    "opendata:sitemap": lambda d: ({}, {}),
-    "opendata:sitemap_section": lambda d: ({"section": "petitions"}, {}),
-    "opendata:robots": lambda d: ({}, {}),
-    "opendata:oembed": lambda d: ({}, {"url": f"{settings.CLARION_BASE_URL}/p/{d.petition.slug}/"}),
+    "opendata_site:petitions_csv": lambda d: ({}, {}),
+    "opendata_site:sitemap": lambda d: ({}, {}),
+    "opendata_site:sitemap_section": lambda d: ({"section": "petitions"}, {}),
+    "opendata_site:robots": lambda d: ({}, {}),
+    "opendata_site:oembed": lambda d: ({}, {"url": f"http://testserver/es/p/{d.petition.slug}/"}),
     "opendata:embed": lambda d: ({"slug": d.petition.slug}, {}),
 }
 

@@ -1,3 +1,10 @@
+"""Open data in each language, at /... and /<code>/...: feeds, and the sign widget.
+
+Included inside i18n_patterns (clarion/urls.py), so a Spanish page points at Spanish
+feeds and a Spanish widget. What exists once for the whole site (sitemap, robots.txt,
+the CSV, oEmbed) is in site_urls.py.
+"""
+
 from django.urls import path
 from django.views.decorators.http import require_safe
 
@@ -18,10 +25,5 @@ urlpatterns = [
     ),
     # The feeds named in feeds.FEEDS: petitions, letters, stories.
     path("feeds/<slug:name>.atom", views.feed, name="feed"),
-    path("data/petitions.csv", views.petitions_csv, name="petitions_csv"),
-    path("sitemap.xml", views.sitemap_index, name="sitemap"),
-    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap_section"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("oembed", views.oembed, name="oembed"),
     path("p/<slug:slug>/embed/", embed.embed, name="embed"),
 ]

@@ -22,4 +22,4 @@ def absolute_url(path: str) -> str:
 def oembed_url(path: str) -> str:
     """The oEmbed discovery address for the page at ``path``."""
     query = urlencode({"url": absolute(path), "format": "json"})
-    return absolute(f"{reverse('opendata:oembed')}?{query}")
+    return absolute(f"{reverse('opendata_site:oembed')}?{query}")
