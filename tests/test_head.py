@@ -127,6 +127,10 @@ SAMPLES: dict[str, Callable[[Demo], tuple[dict, dict]]] = {
     "opendata_site:robots": lambda d: ({}, {}),
     "opendata_site:oembed": lambda d: ({}, {"url": f"http://testserver/es/p/{d.petition.slug}/"}),
     "opendata:embed": lambda d: ({"slug": d.petition.slug}, {}),
+    "opendata:home_card": lambda d: ({}, {}),
+    "opendata:petition_card": lambda d: ({"slug": d.petition.slug}, {}),
+    "opendata:letter_card": lambda d: ({"slug": d.letter.slug}, {}),
+    "opendata:story_card": lambda d: ({"pk": d.story.pk}, {}),
 }
 
 

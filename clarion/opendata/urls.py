@@ -1,4 +1,4 @@
-"""Open data in each language, at /... and /<code>/...: feeds, and the sign widget.
+"""Open data in each language, at /... and /<code>/...: feeds, share cards, the widget.
 
 Included inside i18n_patterns (clarion/urls.py), so a Spanish page points at Spanish
 feeds and a Spanish widget. What exists once for the whole site (sitemap, robots.txt,
@@ -8,7 +8,7 @@ the CSV, oEmbed) is in site_urls.py.
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from clarion.opendata import embed, feeds, views
+from clarion.opendata import cards, embed, feeds, views
 
 app_name = "opendata"
 
@@ -26,4 +26,9 @@ urlpatterns = [
     # The feeds named in feeds.FEEDS: petitions, letters, stories.
     path("feeds/<slug:name>.atom", views.feed, name="feed"),
     path("p/<slug:slug>/embed/", embed.embed, name="embed"),
+    # Share cards (og:image), beside the page each one pictures.
+    path("card.png", cards.home_card, name="home_card"),
+    path("p/<slug:slug>/card.png", cards.petition_card, name="petition_card"),
+    path("letters/<slug:slug>/card.png", cards.letter_card, name="letter_card"),
+    path("news/stories/<int:pk>/card.png", cards.story_card, name="story_card"),
 ]
