@@ -53,6 +53,8 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_private_pages_out(client, se
     assert "Sitemap: https://petitions.example.org/sitemap.xml" in lines
     for private in ("/admin/", "/my-data/", "/confirm/", "/api/v1/docs", "/p/*/embed/"):
         assert f"Disallow: {private}" in lines
+    # The widget exists in every language, like the pages it duplicates.
+    assert "Disallow: /es/p/*/embed/" in lines
     assert "Disallow: /" not in lines
 
 
