@@ -92,6 +92,11 @@ def test_it_connects_to_the_address_it_checked_not_a_second_lookup(
     real = socket.getaddrinfo
 
     def resolver(host, *args, **kwargs):
+        # Only the feed's name is hostile. The patch is process-wide and outlives the test
+        # body (monkeypatch is undone last), so any other lookup (Redis, in the PostgreSQL
+        # and Redis pass) must get its real answer, not a connection to a private address.
+        if host != "news.example":
+            return real(host, *args, **kwargs)
         answers.append(host)
         return real("127.0.0.1" if len(answers) == 1 else "10.255.255.1", *args, **kwargs)
 
