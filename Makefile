@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser gettext messages bench wrk eval-news clean
+.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser gettext java messages bench wrk eval-news clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ run: setup
 TEST_ENV := SECRET_KEY=clarion-test-only-secret DEBUG=0 CLARION_VAR_DIR=$(CURDIR)/var/test
 
 ## make test: set up and run every check
-test: setup-dev browser gettext lint check-migrations pytest
+test: setup-dev browser gettext java lint check-migrations pytest
 
 lint:
 	$(BIN)/ruff check .
@@ -72,6 +72,10 @@ messages: setup-dev gettext
 # The browser test needs Debian's Chromium; install it when we can (root + apt).
 browser:
 	@scripts/ensure-chromium
+
+# The HTML test runs the Nu HTML checker, a Java program; install Java when we can.
+java:
+	@scripts/ensure-java
 
 ## make audit: check the installed dependencies against known vulnerabilities (needs network)
 audit: setup-dev

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a HEAD answer keeps every header the others set, and loses its body.
+    "clarion.core.middleware.HeadAsGet",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that may answer (a 400 page in the visitor's language), and in

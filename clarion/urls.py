@@ -22,14 +22,16 @@ urlpatterns = [
         path("", include("clarion.privacy.urls")),
         path("about/", core_views.about, name="about"),
         path("privacy/", core_views.privacy, name="privacy"),
+        # Feeds and the sign widget, in each language.
+        path("", include("clarion.opendata.urls")),
         prefix_default_language=False,
     ),
     path("dev/outbox/", core_views.outbox, name="outbox"),
     path("dev/outbox/<int:pk>/", core_views.outbox_message, name="outbox_message"),
     path("api/v1/", api.urls),
     path("api/osdi/v1/", include("clarion.api.osdi_urls")),
-    # Feeds, sitemap, robots.txt, CSV, oEmbed and the sign widget (/p/<slug>/embed/).
-    path("", include("clarion.opendata.urls")),
+    # Sitemap, robots.txt, the CSV and oEmbed: once for the whole site.
+    path("", include("clarion.opendata.site_urls")),
     # Before the admin's own URLs, so sign-in attempts are counted first.
     path("admin/login/", core_views.admin_login, name="admin_login"),
     # Queued tasks on Redis: django-rq's pages (staff only), where failed ones are requeued.

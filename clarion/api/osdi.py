@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clarion.api.common import MAX_PER_PAGE, absolute
 from clarion.core.text import hide_emails, render_markdown
@@ -191,7 +191,7 @@ def signature_resource(signature: Signature) -> dict:
     return resource
 
 
-@require_GET
+@require_safe
 def entry_point(request: HttpRequest) -> HttpResponse:
     return _hal(
         {
@@ -213,14 +213,14 @@ def entry_point(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def petitions(request: HttpRequest) -> HttpResponse:
     return _collection(
         request, rel="osdi:petitions", queryset=_petitions(), render=petition_resource
     )
 
 
-@require_GET
+@require_safe
 def petition(request: HttpRequest, pk: int) -> HttpResponse:
     found = _petitions().filter(pk=pk).first()
     if found is None:
@@ -228,7 +228,7 @@ def petition(request: HttpRequest, pk: int) -> HttpResponse:
     return _hal(petition_resource(found))
 
 
-@require_GET
+@require_safe
 def signatures(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.public_petitions().filter(pk=pk).only("pk").first()
     if found is None:

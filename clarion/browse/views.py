@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from clarion.core.text import truncate_at_sentence
@@ -30,6 +30,7 @@ def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
 EXTRACT_CHARS = 600
 
 
+@require_safe
 def news_index(request: HttpRequest) -> HttpResponse:
     languages = news_selectors.story_languages()
     # ?language=es shows the Spanish-language stories only; an unknown code shows all.
@@ -49,6 +50,7 @@ def news_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def news_story(request: HttpRequest, pk: int) -> HttpResponse:
     found = news_selectors.story_for_page(pk)
     if found is None:
@@ -64,6 +66,7 @@ def news_story(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def news_article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     found = news_selectors.article_for_page(pk)
     if found is None:
@@ -87,7 +90,7 @@ def news_article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 # --- countries ----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def country_index(request: HttpRequest) -> HttpResponse:
     rows = [
         (code, countries.name(code), n) for code, n in petition_selectors.countries_with_counts()
@@ -96,7 +99,7 @@ def country_index(request: HttpRequest) -> HttpResponse:
     return render(request, "browse/country_index.html", {"countries": rows})
 
 
-@require_GET
+@require_safe
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     if code not in countries:
@@ -118,7 +121,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 # --- regions ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def region_index(request: HttpRequest) -> HttpResponse:
     rows = [
         (region, sorted((countries.name(code), code) for code in region.countries))
@@ -127,7 +130,7 @@ def region_index(request: HttpRequest) -> HttpResponse:
     return render(request, "browse/region_index.html", {"rows": rows})
 
 
-@require_GET
+@require_safe
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = regions.region(slug)
     if region is None:

@@ -37,7 +37,7 @@ def _page(flow: Flow, result: ConfirmResult) -> dict[str, str]:
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_view(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     """Opening the emailed link only shows a button; the POST behind it confirms.
 

@@ -9,6 +9,44 @@ from django.http import HttpRequest, HttpResponse
 
 from clarion.core.views import InvalidEncoding, bad_request
 
+# Views that only know GET: the JSON API's operations (django-ninja registers each one
+# for its declared methods only). HEAD runs them as GET; see HeadAsGet.
+_GET_ONLY_PREFIXES = ("/api/v1/",)
+
+
+class HeadAsGet:
+    """HEAD is GET without the body (RFC 9110, section 9.3.2), on every address.
+
+    Monitors and link checkers send HEAD. Django views take it through
+    ``require_safe``; the API's operations are declared for GET only, so under
+    ``/api/v1/`` a HEAD request is run as a GET. Either way the body is dropped here,
+    keeping the headers (Content-Length included) the GET would send: whichever WSGI
+    server runs Clarion, a HEAD answer carries no body, and a streamed one (the CSV) is
+    never produced. Outermost, so every other middleware has already set its headers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        as_get = request.path_info.startswith(_GET_ONLY_PREFIXES)
+        if as_get:
+            request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            # The old iterator's closers stay registered and run when the server
+            # closes the response.
+            response.streaming_content = []
+        else:
+            response.content = b""
+        return response
+
+
 # Bodies Clarion reads as text; anything else (file uploads in admin) is left alone.
 _TEXT_BODIES = ("application/x-www-form-urlencoded", "application/json", "text/plain")
 

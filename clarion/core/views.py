@@ -10,14 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clarion.core import ratelimit
 from clarion.core.http import client_ip, hash_ip
 from clarion.core.models import OutboxMessage
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -26,7 +26,7 @@ def about(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -40,7 +40,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
@@ -51,7 +51,7 @@ def _outbox_allowed(request: HttpRequest) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def outbox(request: HttpRequest) -> HttpResponse:
     if not _outbox_allowed(request):
         raise Http404
@@ -60,7 +60,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     if not _outbox_allowed(request):
         raise Http404

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clarion.core.http import client_ip, private_page
 from clarion.core.pdf import pdf_response
@@ -56,14 +56,14 @@ def _render_letter(
     return render(request, "letters/detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     letters = selectors.with_list_data(selectors.public_letters()).order_by("-date", "-id")
     page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "letters/index.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_letter(request, _letter_or_404(request, slug))
 
@@ -78,7 +78,7 @@ def _too_many(request: HttpRequest) -> HttpResponse | None:
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation sign-on form; the POST takes the sign-on."""
     letter = _letter_or_404(request, slug)
@@ -136,7 +136,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @private_page
-@require_GET
+@require_safe
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _letter_or_404(request, slug)
     return render(request, "letters/thanks.html", {"letter": letter})
@@ -145,7 +145,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 # --- PDFs -----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def letter_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _letter_or_404(request, slug)
     return pdf_response(*letter_document(letter, _wanted_language(request)))

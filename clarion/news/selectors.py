@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 
 from clarion.news.models import Article, Story
 from clarion.taxonomy import countries
@@ -35,6 +36,23 @@ def latest_stories(language: str = "") -> QuerySet[Story]:
             ),
         )
         .order_by("-last_published_at", "-id")
+    )
+
+
+# Characters of a first report's text read when it has no summary: enough for a few
+# sentences, without reading whole articles for a list.
+LEAD_OPENING_CHARS = 2000
+
+
+def with_lead_text(stories: QuerySet[Story]) -> QuerySet[Story]:
+    """Stories with what their first report said: ``lead_summary`` (the feed item's
+    summary) and ``lead_opening`` (the start of its text), read in the same query."""
+    first = Article.objects.filter(story=OuterRef("pk")).order_by("published_at", "id")
+    return stories.annotate(
+        lead_summary=Subquery(first.values("summary")[:1]),
+        lead_opening=Subquery(
+            first.annotate(opening=Substr("text", 1, LEAD_OPENING_CHARS)).values("opening")[:1]
+        ),
     )
 
 

@@ -71,12 +71,12 @@ def _render(
 
 @xframe_options_exempt
 @csrf_exempt  # see the module's docstring: a signed form token and a rate limit instead
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     petition = selectors.petition_for_page(slug)
     if petition is None:
         raise Http404(_("There is no petition at this address."))
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD
         return _render(request, petition, SignForm())
     form = SignForm(request.POST)
     if not token_valid(request.POST.get("embed_token", ""), petition):

@@ -1,8 +1,16 @@
-"""Atom feeds of new petitions (all, per category, per country) and of news stories.
+"""Atom feeds of new petitions (all, per category, per country), open letters and news
+stories, in every language.
 
 Every link and id is absolute on CLARION_BASE_URL, so a feed reads the same whichever
 host name it was fetched under. Entries carry an id (the item's permanent address),
 an updated time and the site as author, as Atom requires.
+
+Each language has its own feeds (/feeds/... and /es/feeds/...): the feed's ``xml:lang``,
+its title and each entry's title, link and summary are in that language when the item
+has a version in it; an entry that does not says its own language (``xml:lang``).
+
+Feed readers poll, so every feed sends an ETag (a digest of the feed) and Last-Modified
+(its newest entry's time) and answers ``If-None-Match`` / ``If-Modified-Since`` with 304.
 """
 
 from __future__ import annotations
@@ -10,26 +18,63 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
+from clarion.core.text import markdown_to_text, truncate_at_sentence
 from clarion.core.tokens import absolute
 from clarion.letters import selectors as letter_selectors
 from clarion.letters.models import Letter
+from clarion.news import selectors as news_selectors
 from clarion.news.models import Story
 from clarion.petitions import selectors
 from clarion.petitions.models import Petition
 from clarion.taxonomy.models import Category
 
 FEED_ITEMS = 50
+# Characters of a letter's or story's text in its entry's summary: whole sentences.
+SUMMARY_CHARS = 400
+
+
+class _LanguageAtom(Atom1Feed):
+    """Atom whose entries say their own language when it is not the feed's."""
+
+    def item_attributes(self, item: dict) -> dict[str, str]:
+        language = item.get("language")
+        if language and language != self.feed["language"]:
+            return {"xml:lang": language}
+        return {}
+
+
+def _summary(text: str) -> str:
+    # Atom summaries are sent as type="html": plain text is escaped, so a "<" a person
+    # typed reads as a "<", never as markup.
+    return escape(text)
 
 
 class _AtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = _LanguageAtom
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        # An ETag from the feed's bytes (its entries, their summaries and times, its
+        # language), and Django's Last-Modified from the newest entry: a reader that
+        # sends either back gets 304 while nothing changed. If-None-Match wins when
+        # both are sent, so an edit that leaves the dates alone still reaches readers.
+        set_response_etag(response)
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
 
     def author_name(self) -> str:
         return settings.CLARION_SITE_NAME
@@ -62,10 +107,13 @@ class PetitionFeed(_AtomFeed):
         return self._published()[:FEED_ITEMS]
 
     def item_title(self, item: Petition) -> str:
-        return item.title
+        return item.shown.title
 
     def item_description(self, item: Petition) -> str:
-        return item.goal
+        return _summary(item.shown.goal)
+
+    def item_extra_kwargs(self, item: Petition) -> dict[str, str]:
+        return {"language": item.shown.language}
 
     def item_link(self, item: Petition) -> str:
         return absolute(item.get_absolute_url())
@@ -141,7 +189,7 @@ class StoryFeed(_AtomFeed):
 
     def items(self):
         return (
-            Story.objects.prefetch_related("categories")
+            news_selectors.with_lead_text(Story.objects.prefetch_related("categories"))
             .filter(article_count__gt=0)
             .order_by("-last_published_at", "-id")[:FEED_ITEMS]
         )
@@ -150,7 +198,15 @@ class StoryFeed(_AtomFeed):
         return item.title
 
     def item_description(self, item: Story) -> str:
-        return _("Covered by %(n)d outlet(s).") % {"n": item.outlet_count}
+        """What happened (the first report's summary), then how widely it is covered."""
+        covered = ngettext(
+            "Covered by %(n)d outlet.", "Covered by %(n)d outlets.", item.outlet_count
+        ) % {"n": item.outlet_count}
+        told = truncate_at_sentence(item.lead_summary or item.lead_opening or "", SUMMARY_CHARS)
+        return _summary(f"{told} {covered}".strip())
+
+    def item_extra_kwargs(self, item: Story) -> dict[str, str]:
+        return {"language": item.language}
 
     def item_link(self, item: Story) -> str:
         return absolute(item.get_absolute_url())
@@ -184,14 +240,20 @@ class LetterFeed(_AtomFeed):
         return (
             letter_selectors.public_letters()
             .filter(published_at__isnull=False)
+            .prefetch_related("translations")
             .order_by("-published_at", "-id")[:FEED_ITEMS]
         )
 
     def item_title(self, item: Letter) -> str:
-        return item.title
+        return letter_selectors.text_for(item).title
 
     def item_description(self, item: Letter) -> str:
-        return item.salutation
+        """The opening of the letter itself, as plain text: what it asks, not "Dear"."""
+        body = markdown_to_text(letter_selectors.text_for(item).body)
+        return _summary(truncate_at_sentence(body, SUMMARY_CHARS))
+
+    def item_extra_kwargs(self, item: Letter) -> dict[str, str]:
+        return {"language": letter_selectors.text_for(item).language}
 
     def item_link(self, item: Letter) -> str:
         return absolute(item.get_absolute_url())

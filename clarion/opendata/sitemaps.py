@@ -1,4 +1,10 @@
-"""Sitemap sections for /sitemap.xml (django.contrib.sitemaps), on CLARION_BASE_URL."""
+"""Sitemap sections for /sitemap.xml (django.contrib.sitemaps), on CLARION_BASE_URL.
+
+Every page is listed once per language (/p/<slug>/ and /es/p/<slug>/), each with
+``xhtml:link rel="alternate" hreflang`` links to all its versions and an ``x-default``
+(the English one, served to anyone whose language the site does not speak), as search
+engines ask of a site whose pages exist in several languages.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +19,20 @@ from clarion.letters.models import Letter
 from clarion.news.models import Article, Story
 from clarion.petitions import selectors
 from clarion.petitions.models import Petition
+from clarion.taxonomy import regions
 from clarion.taxonomy.models import Category
 
 
 class SiteSitemap(Sitemap):
-    """Addresses on the site's public base URL, whatever host the request came to."""
+    """Addresses on the site's public base URL, whatever host the request came to, in
+    every language of settings.LANGUAGES."""
 
+    # Each item is listed in every language, so a page of the sitemap holds this many
+    # items' addresses times the number of languages (well under the protocol's 50,000).
     limit = 10_000
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_domain(self, site=None) -> str:
         return urlsplit(settings.CLARION_BASE_URL).netloc
@@ -36,6 +49,8 @@ class PageSitemap(SiteSitemap):
             "petitions:home",
             "petitions:category_index",
             "browse:country_index",
+            "browse:region_index",
+            "letters:index",
             "news:index",
             "about",
             "privacy",
@@ -79,6 +94,16 @@ class CountrySitemap(SiteSitemap):
         return reverse("browse:country", args=[item])
 
 
+class RegionSitemap(SiteSitemap):
+    changefreq = "daily"
+
+    def items(self) -> list[str]:
+        return [region.slug for region in regions.all_regions()]
+
+    def location(self, item: str) -> str:
+        return reverse("browse:region", args=[item])
+
+
 class StorySitemap(SiteSitemap):
     changefreq = "daily"
 
@@ -116,6 +141,7 @@ SITEMAPS = {
     "letters": LetterSitemap,
     "categories": CategorySitemap,
     "countries": CountrySitemap,
+    "regions": RegionSitemap,
     "stories": StorySitemap,
     "articles": ArticleSitemap,
 }

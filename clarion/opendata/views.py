@@ -16,10 +16,12 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from clarion.core.locale import split_path
 from clarion.core.tokens import absolute
 from clarion.opendata.feeds import FEEDS
 from clarion.opendata.sitemaps import SITEMAPS
@@ -28,7 +30,7 @@ from clarion.petitions import selectors
 # --- feeds ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest, name: str) -> HttpResponse:
     view = FEEDS.get(name)
     if view is None:
@@ -39,12 +41,12 @@ def feed(request: HttpRequest, name: str) -> HttpResponse:
 # --- sitemap and robots.txt -------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def sitemap_index(request: HttpRequest) -> HttpResponse:
-    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="opendata:sitemap_section")
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="opendata_site:sitemap_section")
 
 
-@require_GET
+@require_safe
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
@@ -63,19 +65,22 @@ PRIVATE_PATHS = (
     "/updates/unsubscribe/",
 )
 # Not pages at all, or duplicates of others; these have no language prefix.
-_NOT_PAGES = ("/admin/", "/dev/", "/api/v1/docs", "/oembed", "/p/*/embed/")
+_NOT_PAGES = ("/admin/", "/dev/", "/api/v1/docs", "/oembed")
+# Duplicates of a petition page (the sign widget other sites frame), in every language.
+_FRAMED = ("/p/*/embed/",)
 
 
 def _robots_disallow() -> list[str]:
     others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
     prefixes = ["", *(f"/{code}" for code in others)]
-    return [*_NOT_PAGES, *(prefix + path for prefix in prefixes for path in PRIVATE_PATHS)]
+    per_language = (*PRIVATE_PATHS, *_FRAMED)
+    return [*_NOT_PAGES, *(prefix + path for prefix in prefixes for path in per_language)]
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in _robots_disallow())]
-    lines += ["", f"Sitemap: {absolute(reverse('opendata:sitemap'))}", ""]
+    lines += ["", f"Sitemap: {absolute(reverse('opendata_site:sitemap'))}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
@@ -143,7 +148,7 @@ def _csv_rows() -> Iterator[str]:
         yield writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
-@require_GET
+@require_safe
 def petitions_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(_csv_rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="petitions.csv"'
@@ -154,20 +159,25 @@ def petitions_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 EMBED_WIDTH = 400
 EMBED_HEIGHT = 620
-MIN_EMBED_SIZE = 200
+# A petition page in any language, and the widget itself, may be asked about.
+_EMBEDDABLE = ("petitions:detail", "opendata:embed")
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
+def _size_param(request: HttpRequest, name: str) -> int | None:
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 6:
+    if not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
         raise ValueError(name)
     return int(raw)
 
 
-def _petition_slug(url: str, request: HttpRequest) -> str | None:
-    """The slug of the public petition ``url`` points at on this site, or None."""
+def _petition_address(url: str, request: HttpRequest) -> tuple[str, str] | None:
+    """(slug, language) of the public petition page ``url`` points at here, or None.
+
+    The page may be in any language (/es/p/<slug>/), and with or without its trailing
+    slash: people paste either, and oEmbed clients send what they were given.
+    """
     try:
         parts = urlsplit(url)
     except ValueError:  # "http://[::1/p/x/": not an address at all
@@ -175,53 +185,66 @@ def _petition_slug(url: str, request: HttpRequest) -> str | None:
     ours = {urlsplit(settings.CLARION_BASE_URL).netloc, request.get_host()}
     if parts.scheme not in ("http", "https") or parts.netloc not in ours:
         return None
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        return None
-    if match.view_name not in ("petitions:detail", "opendata:embed"):
-        return None
-    return match.kwargs["slug"]
+    language, _neutral = split_path(parts.path or "/")
+    candidates = [parts.path] if parts.path.endswith("/") else [parts.path, parts.path + "/"]
+    # A language's pages resolve only while that language is active (i18n_patterns).
+    with translation.override(language):
+        for path in candidates:
+            try:
+                match = resolve(path)
+            except Resolver404:
+                continue
+            if match.view_name in _EMBEDDABLE:
+                return match.kwargs["slug"], language
+    return None
 
 
-@require_GET
+@require_safe
 def oembed(request: HttpRequest) -> HttpResponse:
     """oEmbed (https://oembed.com) for petition pages: a "rich" answer holding the
-    sign widget's iframe. Only JSON is offered; XML gets 501, as the spec says."""
+    sign widget's iframe, in the language of the page asked about. Only JSON is
+    offered; XML gets 501, as the spec says."""
     if request.GET.get("format", "json") != "json":
         return HttpResponse(_("Only format=json is offered."), status=501)
     url = request.GET.get("url", "")
     if not url or len(url) > 2000:
         return JsonResponse({"detail": _("Give the address of a petition as url.")}, status=400)
     try:
-        max_width = _int_param(request, "maxwidth")
-        max_height = _int_param(request, "maxheight")
+        max_width = _size_param(request, "maxwidth")
+        max_height = _size_param(request, "maxheight")
     except ValueError as exc:
-        return JsonResponse({"detail": _("%(name)s must be a number.") % {"name": exc}}, status=400)
+        return JsonResponse(
+            {"detail": _("%(name)s must be a whole number of pixels, 1 or more.") % {"name": exc}},
+            status=400,
+        )
     try:
         urlsplit(url)
     except ValueError:
         return JsonResponse({"detail": _("url is not a web address.")}, status=400)
-    slug = _petition_slug(url, request)
-    petition = selectors.petition_for_page(slug) if slug else None
+    found = _petition_address(url, request)
+    petition = selectors.petition_for_page(found[0]) if found else None
     if petition is None:
         return JsonResponse({"detail": _("That address is not a petition here.")}, status=404)
-    width = max(MIN_EMBED_SIZE, min(EMBED_WIDTH, max_width or EMBED_WIDTH))
-    height = max(MIN_EMBED_SIZE, min(EMBED_HEIGHT, max_height or EMBED_HEIGHT))
-    src = absolute(reverse("opendata:embed", args=[petition.slug]))
-    html = format_html(
-        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
-        'style="border:0;max-width:100%"></iframe>',
-        src,
-        width,
-        height,
-        _("Sign: %(title)s") % {"title": petition.title},
-    )
+    # The spec: the answer must not be wider than maxwidth nor taller than maxheight.
+    # The widget reflows to any width (and scrolls when short), so any size fits.
+    width = min(EMBED_WIDTH, max_width or EMBED_WIDTH)
+    height = min(EMBED_HEIGHT, max_height or EMBED_HEIGHT)
+    with translation.override(found[1]):
+        title = petition.shown.title
+        src = absolute(reverse("opendata:embed", args=[petition.slug]))
+        html = format_html(
+            '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
+            'style="border:0;max-width:100%"></iframe>',
+            src,
+            width,
+            height,
+            _("Sign: %(title)s") % {"title": title},
+        )
     return JsonResponse(
         {
             "version": "1.0",
             "type": "rich",
-            "title": petition.title,
+            "title": title,
             "provider_name": settings.CLARION_SITE_NAME,
             "provider_url": absolute("/"),
             "html": str(html),

@@ -13,7 +13,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clarion.core.http import client_ip, private_page
 from clarion.core.pdf import pdf_response
@@ -31,7 +31,7 @@ PAGE_SIZE = 12
 SEARCH_PAGE_SIZE = 10
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -118,7 +118,7 @@ def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(html.replace(placeholder, get_token(request), 1))
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if _page_cacheable(request):
         return _cached_petition_page(request, slug)
@@ -152,7 +152,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @private_page
-@require_GET
+@require_safe
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _petition_or_404(request, slug)
     return render(request, "petitions/thanks.html", {"petition": petition})
@@ -162,7 +162,7 @@ def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
-@require_GET
+@require_safe
 def category_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -171,14 +171,14 @@ def category_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, selectors.petitions_in_category(category))
     return render(request, "petitions/category_detail.html", {"category": category, "page": page})
 
 
-@require_GET
+@require_safe
 def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -209,6 +209,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return pdf_response(*petition_document(_petition_or_404(request, slug)))

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clarion.core.http import private_page
 from clarion.privacy import selectors
@@ -21,7 +21,7 @@ from clarion.privacy.services import (
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_data_start(request: HttpRequest) -> HttpResponse:
     """Ask for a link to one's signatures. The answer never says whether they exist."""
     form = MyDataForm(request.POST or None)
@@ -34,13 +34,13 @@ def my_data_start(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
-@require_GET
+@require_safe
 def my_data_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/my_data_sent.html")
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def my_data(request: HttpRequest, token: str) -> HttpResponse:
     """Opening the link shows the data; only the POST behind the button deletes it."""
     email_key = my_data_email(token)
@@ -63,7 +63,7 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @private_page
-@require_GET
+@require_safe
 def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
     email_key = my_data_email(token)
     if email_key is None:

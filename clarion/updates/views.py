@@ -17,7 +17,7 @@ from clarion.updates.services import unsubscribe, unsubscribe_signature
 # (what mail scanners and link previews send) only shows the button.
 @private_page
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     signature = unsubscribe_signature(token)
     if signature is None:

@@ -179,6 +179,13 @@ ROWS = [
     Row("huge article id", "GET", "/news/articles/" + "9" * 25 + "/x/", 404),
     Row("huge story id", "GET", "/news/stories/" + "9" * 25 + "/", 404),
     Row("huge search page", "GET", "/search/?q=river&page=" + "9" * 25, 400),
+    # Share cards, oEmbed and feeds: what is not there is a 404, a bad size a 400.
+    Row("huge story id's card", "GET", "/news/stories/" + "9" * 25 + "/card.png", 404),
+    Row("unknown petition's card", "GET", "/es/p/no-such/card.png", 404),
+    Row("oembed maxwidth 0", "GET", "/oembed?url=x&maxwidth=0", 400, "maxwidth"),
+    Row("oembed maxheight -5", "GET", "/oembed?url=x&maxheight=-5", 400, "maxheight"),
+    Row("oembed url elsewhere", "GET", "/oembed?url=http://elsewhere.example/p/x", 404),
+    Row("unknown spanish feed", "GET", "/es/feeds/nothing.atom", 404),
 ]
 
 

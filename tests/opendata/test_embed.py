@@ -138,3 +138,71 @@ def test_oembed_refuses_what_is_not_a_public_petition_here(client, make_petition
     assert client.get("/oembed").status_code == 400
     assert client.get("/oembed", {"url": "x", "format": "xml"}).status_code == 501
     assert client.get("/oembed", {"url": "x", "maxwidth": "wide"}).status_code == 400
+
+
+def _translated(petition: Petition) -> Petition:
+    petition.translations.create(
+        language="es",
+        title="Limpien el Támesis",
+        goal="Pedimos al Ministerio del Agua que detenga los vertidos.",
+        narrative="El río está contaminado.",
+        demands="Financiar el plan.\nPublicar los datos.\nInformar cada año.",
+    )
+    return petition
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/es/p/clean-the-thames/",
+        "/es/p/clean-the-thames",
+        "/p/clean-the-thames",
+        "/es/p/clean-the-thames/embed/",
+    ],
+)
+def test_oembed_takes_the_page_in_every_language_with_or_without_its_slash(
+    client, petition, settings, path
+):
+    settings.CLARION_BASE_URL = "http://testserver"
+    _translated(petition)
+    response = client.get("/oembed", {"url": f"http://testserver{path}", "format": "json"})
+    assert response.status_code == 200, response.content
+    data = response.json()
+    if path.startswith("/es/"):
+        # The answer speaks the page's language: its title, and the widget in Spanish.
+        assert data["title"] == "Limpien el Támesis"
+        assert 'src="http://testserver/es/p/clean-the-thames/embed/"' in data["html"]
+        widget = client.get("/es/p/clean-the-thames/embed/")
+        assert widget.status_code == 200
+        assert "Limpien el Támesis" in widget.content.decode()
+    else:
+        assert data["title"] == "Clean the Thames"
+
+
+def test_spanish_pages_announce_an_oembed_address_that_answers(client, petition, settings):
+    settings.CLARION_BASE_URL = "http://testserver"
+    _translated(petition)
+    parser = _Links()
+    parser.feed(client.get("/es/p/clean-the-thames/").content.decode())
+    discovery = parser.alternates["application/json+oembed"]
+    response = client.get(discovery.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert response.json()["title"] == "Limpien el Támesis"
+
+
+def test_oembed_never_exceeds_maxwidth_or_maxheight(client, petition, settings):
+    settings.CLARION_BASE_URL = "http://testserver"
+    url = f"http://testserver/p/{petition.slug}/"
+    for max_width, max_height in ((120, 90), (300, 1000), (1000, 300), (1, 1)):
+        data = client.get(
+            "/oembed", {"url": url, "maxwidth": max_width, "maxheight": max_height}
+        ).json()
+        assert data["width"] <= max_width and data["height"] <= max_height, data
+        assert f'width="{data["width"]}"' in data["html"]
+        assert f'height="{data["height"]}"' in data["html"]
+    # No larger than the widget's own size when more room is offered.
+    roomy = client.get("/oembed", {"url": url, "maxwidth": 5000}).json()
+    assert (roomy["width"], roomy["height"]) == (400, 620)
+    zero = client.get("/oembed", {"url": url, "maxwidth": "0"})
+    assert zero.status_code == 400
+    assert "maxwidth" in zero.json()["detail"]
