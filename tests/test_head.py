@@ -51,8 +51,9 @@ def routes() -> Iterator[Route]:
     yield from walk(get_resolver(), "", False)
 
 
-# Not public: the admin (and its sign-in), for the site's own staff.
-NOT_PUBLIC = ("admin:", "admin_login")
+# Not public: the admin (and its sign-in), and RQ's pages under /admin/rq/, for the
+# site's own staff.
+NOT_PUBLIC = ("admin:", "admin_login", "django_rq:")
 
 
 @dataclass
