@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from clarion.core.csvcells import spreadsheet_safe
 from clarion.core.tokens import absolute
 from clarion.opendata.feeds import FEEDS
 from clarion.opendata.sitemaps import SITEMAPS
@@ -96,15 +97,6 @@ CSV_COLUMNS = [
     "closed_at",
     "url",
 ]
-# A cell starting with one of these runs as a formula when the file is opened in a
-# spreadsheet; a leading apostrophe keeps it text. Titles and targets are typed by
-# people (and drafted from news), so any of them might.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 class _Echo:

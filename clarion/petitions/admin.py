@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from clarion.core.csvcells import spreadsheet_safe
 from clarion.petitions import admin_abuse, services
 from clarion.petitions.models import (
     Demand,
@@ -40,15 +41,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with one of these runs as a formula when the file is opened in
-    # a spreadsheet; a leading apostrophe keeps it text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def confirmed_signatures_csv(signatures: Iterable[Signature], filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -56,7 +48,7 @@ def confirmed_signatures_csv(signatures: Iterable[Signature], filename: str) -> 
     writer.writerow(CSV_COLUMNS)
     for sig in signatures:
         writer.writerow(
-            _csv_cell(v)
+            spreadsheet_safe(v)
             for v in (
                 sig.petition.slug,
                 sig.full_name,

@@ -228,6 +228,13 @@ def test_names_in_right_to_left_scripts_and_idn_addresses_are_welcome(client, pe
     assert signature.email_normalised == "ana@xn--bcher-kva.example"
 
 
+def test_a_comment_on_two_lines_from_a_browser_is_taken(client, petition):
+    # A textarea's line ends arrive as \r\n: not control characters to refuse.
+    response = client.post("/p/clean-the-thames/sign/", _sign(comment="First line.\r\nSecond."))
+    assert response.status_code == 302
+    assert Signature.objects.get().comment == "First line.\nSecond."
+
+
 # The same table for the letters, the signing API, the widget and the update links.
 ORG = {
     "name": "Agua Viva",
