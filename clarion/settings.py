@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "clarion.core",
     "clarion.taxonomy",
     "clarion.confirmations",
+    "clarion.appeals",
     "clarion.delivery",
     "clarion.news",
     "clarion.petitions",
