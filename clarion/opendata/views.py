@@ -62,6 +62,10 @@ PRIVATE_PATHS = (
     "/letters/*/sign/",
     "/letters/*/thanks/",
     "/updates/unsubscribe/",
+    "/start/sent/",
+    "/start/confirm/",
+    "/start/support/",
+    "/organise/",
 )
 # Not pages at all, or duplicates of others; these have no language prefix.
 _NOT_PAGES = ("/admin/", "/dev/", "/api/v1/docs", "/oembed", "/p/*/embed/")
