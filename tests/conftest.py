@@ -210,15 +210,32 @@ def _plain_static_files(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Rendered fragments and pages live in the per-process cache; no test sees another's.
-    from django.core.cache import cache
-
     from clarion.petitions.abuse import forget_rules
 
-    cache.clear()
+    _clear_cache()
     forget_rules()  # the abuse rules this process compiled from another test's rows
     yield
-    cache.clear()
+    _clear_cache()
     forget_rules()
+
+
+def _clear_cache() -> None:
+    """Empty Django's cache, and only it.
+
+    On Redis (the PostgreSQL pass with REDIS_URL) cache.clear() is FLUSHDB: it would
+    also wipe the rate-limit windows, locks and queues under every other prefix in that
+    database, including those of test runs going on beside this one.
+    """
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
