@@ -21,6 +21,7 @@ import pytest
 from tests.browser.test_journey import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    ROOT,
     _serve,
     _site_database,
 )
@@ -159,6 +160,7 @@ def test_a_person_starts_a_petition_gathers_supporters_and_runs_it(site, article
                 "Keep our five branch libraries open six days a week"
             )
 
+            page.screenshot(path=str(ROOT / "var" / "screenshots" / "start.png"), full_page=True)
             _start(page, site, TITLE, CREATOR, article_url=article)
             expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
             _follow_link_in_mail(
@@ -222,6 +224,11 @@ def test_a_person_starts_a_petition_gathers_supporters_and_runs_it(site, article
             )
             expect(page.locator("body")).to_contain_text("We met the council")
             page.go_back()
+
+            # Kept for people to look at; nothing asserts on them.
+            shots = ROOT / "var" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
 
             # Only the supporter who agreed is in the organiser's CSV.
             with page.expect_download() as download:
