@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "clarion.core",
     "clarion.taxonomy",
     "clarion.confirmations",
+    "clarion.appeals",
     "clarion.delivery",
     "clarion.news",
     "clarion.petitions",
@@ -108,9 +109,11 @@ INSTALLED_APPS = [
     "clarion.letters",
     "clarion.privacy",
     "clarion.updates",
+    "clarion.campaigns",
     "clarion.api",
     "clarion.opendata",
     "clarion.browse",
+    "clarion.organise",
     "clarion.demo",
 ]
 
@@ -368,6 +371,15 @@ CLARION_PURGE_IP_DAYS = env_int("CLARION_PURGE_IP_DAYS", 30, minimum=1)
 CLARION_PURGE_MAIL_DAYS = env_int("CLARION_PURGE_MAIL_DAYS", 14, minimum=1)
 # Letter sign-on forms (organisations and individuals) sent per IP address per hour.
 CLARION_LETTER_SIGNONS_PER_HOUR = env_int("CLARION_LETTER_SIGNONS_PER_HOUR", 10, minimum=1)
+
+# Petitions anyone can start (clarion.campaigns). A started petition needs this many
+# confirmed supporters, besides its creator, before it goes to the moderators.
+CLARION_SPONSORS_NEEDED = env_int("CLARION_SPONSORS_NEEDED", 5, minimum=1)
+# "Start a petition" forms taken per IP address, and per email address, a day.
+CLARION_START_PER_IP_PER_DAY = env_int("CLARION_START_PER_IP_PER_DAY", 10, minimum=1)
+CLARION_START_PER_ADDRESS_PER_DAY = env_int("CLARION_START_PER_ADDRESS_PER_DAY", 3, minimum=1)
+# How long an emailed sign-in link to the organiser dashboard stays valid.
+CLARION_ORGANISER_LINK_HOURS = env_int("CLARION_ORGANISER_LINK_HOURS", 24, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -20,6 +20,8 @@ urlpatterns = [
         path("", include("clarion.letters.urls")),
         path("", include("clarion.updates.urls")),
         path("", include("clarion.privacy.urls")),
+        path("", include("clarion.campaigns.urls")),
+        path("", include("clarion.organise.urls")),
         path("about/", core_views.about, name="about"),
         path("privacy/", core_views.privacy, name="privacy"),
         # Feeds and the sign widget, in each language.

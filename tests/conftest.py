@@ -256,22 +256,6 @@ def _plain_static_files(settings):
     }
 
 
-def _clear_cache() -> None:
-    """Empty Django's cache. On Redis, only the cache's own keys: RedisCache.clear() is
-    FLUSHDB, which would also wipe the rate limits and locks of any other test run (or
-    site) that shares the Redis database."""
-    from django.core.cache import cache
-    from django.core.cache.backends.redis import RedisCache
-
-    if not isinstance(cache, RedisCache) or not cache.key_prefix:
-        cache.clear()
-        return
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
-
-
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Rendered fragments and pages live in the per-process cache; no test sees another's.
@@ -282,6 +266,25 @@ def _empty_cache():
     yield
     _clear_cache()
     forget_rules()
+
+
+def _clear_cache() -> None:
+    """Empty Django's cache, and only it.
+
+    On Redis (the PostgreSQL pass with REDIS_URL) cache.clear() is FLUSHDB: it would
+    also wipe the rate-limit windows, locks and queues under every other prefix in that
+    database, including those of test runs going on beside this one.
+    """
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

@@ -45,6 +45,11 @@ class Wording:
     # When another request for the same thing was confirmed first (``Flow.taken``).
     taken_heading: Any = ""
     taken: Any = ""
+    # The confirmation page's heading, button and "not you?" line, when "Confirm your
+    # signature" is not what the person does (starting a petition).
+    heading: Any = ""
+    button: Any = ""
+    ignore: Any = ""
 
 
 class Flow:
@@ -96,6 +101,11 @@ class Flow:
     def taken(self, item: Confirmable) -> bool:
         """Whether another request holds what ``item`` asks for, so it can't be confirmed."""
         return False
+
+    def on_confirmed(self, item: Confirmable) -> None:
+        """What confirming also does, beyond ``confirmed_fields``, in the confirming
+        transaction: it commits or rolls back with the confirmation (a started petition
+        becomes a petition; a signature's source tag becomes a tally)."""
 
 
 _flows: dict[str, Flow] = {}

@@ -215,6 +215,7 @@ def confirm(kind: str, token: str) -> ConfirmResult:
     if not changed:
         return ConfirmResult(ConfirmState.ALREADY, item)
     item.refresh_from_db(fields=["confirmed_at", *extra])
+    flow.on_confirmed(item)
     return ConfirmResult(ConfirmState.CONFIRMED, item)
 
 

@@ -22,7 +22,14 @@ from clarion.core.http import private_page
 def _page(flow: Flow, result: ConfirmResult) -> dict[str, str]:
     """The page's kind-specific words, filled in for the item the link stands for."""
     wording = flow.wording
-    page = {"invalid": str(wording.invalid), "home": str(wording.home), "home_url": flow.home_url()}
+    page = {
+        "invalid": str(wording.invalid),
+        "home": str(wording.home),
+        "home_url": flow.home_url(),
+        "heading": str(wording.heading),
+        "button": str(wording.button),
+        "ignore": str(wording.ignore),
+    }
     item = result.item
     if item is None:
         return page

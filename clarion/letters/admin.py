@@ -65,7 +65,7 @@ class LetterAdmin(admin.ModelAdmin):
         (_("Text"), {"fields": ["salutation", "body", "closing"]}),
         (
             _("Signatories"),
-            {"fields": ["signatory_order", "individuals_may_sign"]},
+            {"fields": ["signatory_order", "individuals_may_sign", "appeal"]},
         ),
         (
             _("Topics and places"),

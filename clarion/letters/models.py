@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from clarion.appeals.models import Appeal
 from clarion.confirmations.models import Confirmable
 from clarion.taxonomy.models import CONTENT_LANGUAGES, Category
 
@@ -58,6 +59,15 @@ class Letter(models.Model):
         _("individuals may add their names"),
         default=False,
         help_text=_("Show a second, separate list where people sign in their own name."),
+    )
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("support appeal"),
+        help_text=_("Shown at the foot of the letter instead of the site-wide appeal."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

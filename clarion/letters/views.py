@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clarion.appeals.selectors import appeal_for
 from clarion.core.http import client_ip, private_page
 from clarion.core.pdf import pdf_response
 from clarion.letters import selectors
@@ -53,6 +55,7 @@ def _render_letter(
     context = _letter_context(request, letter)
     context["form"] = form or IndividualSignOnForm()
     context["share_url"] = request.build_absolute_uri(letter.get_absolute_url())
+    context["appeal"] = appeal_for(letter.appeal_id, get_language() or settings.LANGUAGE_CODE)
     return render(request, "letters/detail.html", context, status=status)
 
 

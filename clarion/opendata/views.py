@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from clarion.core.csvcells import spreadsheet_safe
 from clarion.core.locale import split_path
 from clarion.core.tokens import absolute
 from clarion.opendata.feeds import FEEDS
@@ -63,6 +64,10 @@ PRIVATE_PATHS = (
     "/letters/*/sign/",
     "/letters/*/thanks/",
     "/updates/unsubscribe/",
+    "/start/sent/",
+    "/start/confirm/",
+    "/start/support/",
+    "/organise/",
 )
 # Not pages at all, or duplicates of others; these have no language prefix.
 _NOT_PAGES = ("/admin/", "/dev/", "/api/v1/docs", "/oembed")
@@ -101,15 +106,6 @@ CSV_COLUMNS = [
     "closed_at",
     "url",
 ]
-# A cell starting with one of these runs as a formula when the file is opened in a
-# spreadsheet; a leading apostrophe keeps it text. Titles and targets are typed by
-# people (and drafted from news), so any of them might.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 class _Echo:

@@ -16,11 +16,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from clarion.core.csvcells import spreadsheet_safe
 from clarion.petitions import admin_abuse, services
 from clarion.petitions.models import (
     Demand,
     Petition,
     PetitionTranslation,
+    RejectionReason,
+    RejectionReasonTranslation,
     Signature,
     TargetResponse,
 )
@@ -40,15 +43,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with one of these runs as a formula when the file is opened in
-    # a spreadsheet; a leading apostrophe keeps it text.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def confirmed_signatures_csv(signatures: Iterable[Signature], filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -56,7 +50,7 @@ def confirmed_signatures_csv(signatures: Iterable[Signature], filename: str) -> 
     writer.writerow(CSV_COLUMNS)
     for sig in signatures:
         writer.writerow(
-            _csv_cell(v)
+            spreadsheet_safe(v)
             for v in (
                 sig.petition.slug,
                 sig.full_name,
@@ -81,6 +75,13 @@ class PetitionAdminForm(forms.ModelForm):
     class Meta:
         model = Petition
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # The database refuses a rejection without its reason (it is published).
+        if data.get("status") == Petition.Status.REJECTED and not data.get("rejection_reason"):
+            self.add_error("rejection_reason", _("A rejected petition needs its reason."))
+        return data
 
     def clean_status(self) -> str:
         # The same rule as services.petition_close: a petition is closed only after it
@@ -148,7 +149,9 @@ class PetitionAdmin(admin.ModelAdmin):
         "published_at",
         "closed_at",
         "deliver_link",
+        "rejected_at",
     ]
+    autocomplete_fields = ["duplicate_of"]
     inlines = [DemandInline, PetitionTranslationInline, TargetResponseInline]
     actions = ["publish", "close", "export_confirmed"]
     fieldsets = [
@@ -185,8 +188,26 @@ class PetitionAdmin(admin.ModelAdmin):
 
     fieldsets.append(
         (
+            _("Moderation"),
+            {
+                "fields": ["rejection_reason", "rejection_note", "duplicate_of", "rejected_at"],
+                "classes": ["collapse"],
+            },
+        )
+    )
+    fieldsets.append(
+        (
             _("Organisers, delivery and outcome"),
-            {"fields": ["organisers", "deliver_link", "outcome", "outcome_on", "outcome_note"]},
+            {
+                "fields": [
+                    "organisers",
+                    "deliver_link",
+                    "outcome",
+                    "outcome_on",
+                    "outcome_note",
+                    "appeal",
+                ]
+            },
         )
     )
 
@@ -208,6 +229,8 @@ class PetitionAdmin(admin.ModelAdmin):
             obj.closed_at = None
         if wanted == Petition.Status.CLOSED and obj.closed_at is None:
             obj.closed_at = obj.updated_at
+        if wanted == Petition.Status.REJECTED:
+            obj.rejected_at = obj.rejected_at or obj.updated_at
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
@@ -334,3 +357,26 @@ class SignatureAdmin(admin.ModelAdmin):
         return confirmed_signatures_csv(
             confirmed.order_by("confirmed_at").iterator(), f"signatures-{_stamp()}.csv"
         )
+
+
+class RejectionReasonTranslationInline(admin.StackedInline):
+    model = RejectionReasonTranslation
+    extra = 0
+    fields = ["language", "label", "explanation"]
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    """The reasons moderators choose from when they turn a started petition down."""
+
+    list_display = ["label", "slug", "hides_text", "active", "position"]
+    list_editable = ["active", "position"]
+    list_filter = ["active", "hides_text"]
+    prepopulated_fields = {"slug": ["label"]}
+    inlines = [RejectionReasonTranslationInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A reason some petition was rejected with stays: its page still shows it.
+        if obj is not None and obj.petitions.exists():
+            return False
+        return super().has_delete_permission(request, obj)

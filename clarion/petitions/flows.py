@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clarion.confirmations.flows import Flow, Wording, register
 from clarion.petitions.models import Signature
+from clarion.petitions.sources import tally_confirmed
 
 
 class SignatureFlow(Flow):
@@ -76,6 +77,10 @@ class SignatureFlow(Flow):
         # the petition's count within about a second (see petitions.counts), so
         # confirmations never queue on the petition row.
         return {"count_pending": True}
+
+    def on_confirmed(self, item: Signature) -> None:
+        # The link's ?source= tag becomes a tally; the signature keeps nothing of it.
+        tally_confirmed(item)
 
 
 SIGNATURE = register(SignatureFlow())

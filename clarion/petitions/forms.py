@@ -8,6 +8,7 @@ from clarion.core.forms import MARKUP, clean_text
 from clarion.core.text import EMAIL_LIKE
 from clarion.petitions.models import Signature
 from clarion.petitions.services import SignatureInput
+from clarion.petitions.sources import clean_source
 from clarion.taxonomy.forms import CountryChoiceField, country_choices
 
 
@@ -46,6 +47,14 @@ class SignForm(forms.Form):
     wants_updates = forms.BooleanField(
         label=_("Email me updates about this petition"), required=False
     )
+    contact_by_organiser = forms.BooleanField(
+        label=_("Let the organisers of this petition email me (they see my name and email)"),
+        required=False,
+    )
+    # The ?source= tag of the link the signer came by (petitions.sources): put in by
+    # site.js from the page's address, since the cached page is the same for every link.
+    # Never an error: a tag that is not one is dropped (see sources.clean_source).
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people and screen readers (see _sign_fields.html), so
     # only a bot fills it in. Never an error: the signature is quietly held instead.
     homepage = forms.CharField(
@@ -92,6 +101,8 @@ class SignForm(forms.Form):
             show_name=data["show_name"],
             wants_updates=data["wants_updates"],
             honeypot=bool(data.get("homepage")),
+            contact_by_organiser=data["contact_by_organiser"],
+            source=clean_source(data.get("source")),
         )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from clarion.appeals.models import Appeal
 from clarion.confirmations.models import Confirmable
 from clarion.taxonomy.models import CONTENT_LANGUAGES, Category, Target
 
@@ -85,6 +86,71 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class RejectionReason(models.Model):
+    """Why moderators turn a started petition down: an editable list, whose reason is
+    published on the petition's page (as the UK Parliament's petitions site does)."""
+
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    label = models.CharField(_("reason"), max_length=120)
+    explanation = models.TextField(
+        _("public explanation"),
+        max_length=1000,
+        help_text=_("What the rejected petition's page and the email to its creator say."),
+    )
+    hides_text = models.BooleanField(
+        _("hide the petition's text"),
+        default=False,
+        help_text=_(
+            "The page then shows only the title and the reason: for offensive content "
+            "or personal data, which must not stay on show."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(
+        _("offered to moderators"),
+        default=True,
+        help_text=_("Off: kept for the petitions already rejected with it, offered no more."),
+    )
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def shown(self) -> tuple[str, str]:
+        """(reason, explanation) in the interface language, the original's as fallback."""
+        language = get_language() or settings.LANGUAGE_CODE
+        for translation in self.translations.all():
+            if translation.language == language:
+                return translation.label, translation.explanation
+        return self.label, self.explanation
+
+
+class RejectionReasonTranslation(models.Model):
+    reason = models.ForeignKey(
+        RejectionReason, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    label = models.CharField(_("reason"), max_length=120)
+    explanation = models.TextField(_("public explanation"), max_length=1000)
+
+    class Meta:
+        ordering = ["reason", "language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reason", "language"], name="rejectionreason_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.language})"
+
+
 class Petition(models.Model):
     Outcome = Outcome
 
@@ -94,6 +160,15 @@ class Petition(models.Model):
         CLOSED = "closed", _("Closed")
         # A machine draft an editor threw away; kept so its story is never drafted again.
         DISCARDED = "discarded", _("Discarded")
+        # A petition a member of the public started: it gathers its first supporters
+        # through a private link, then waits for a moderator, who publishes or rejects it.
+        COLLECTING = "collecting", _("Collecting supporters")
+        MODERATION = "moderation", _("Awaiting moderation")
+        REJECTED = "rejected", _("Rejected")
+
+    # Statuses that take signatures (until closes_at): a started petition gathers its
+    # supporters while it collects them and while it waits for a moderator.
+    SIGNABLE = (Status.PUBLISHED, Status.COLLECTING, Status.MODERATION)
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -165,6 +240,36 @@ class Petition(models.Model):
     )
     outcome_note = models.TextField(_("about the outcome"), blank=True, max_length=2000)
     outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
+    # Set by moderators (clarion.campaigns) when they turn a started petition down; the
+    # reason is published on its page.
+    rejection_reason = models.ForeignKey(
+        RejectionReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("rejection reason"),
+    )
+    rejection_note = models.TextField(_("note on the rejection"), max_length=1000, blank=True)
+    rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("duplicate of"),
+        help_text=_("The petition people should sign instead, when this one repeats it."),
+    )
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("support appeal"),
+        help_text=_("Shown after signing instead of the site-wide appeal."),
+    )
     # Folded in from confirmed signatures by petitions.counts; never written by hand.
     signature_count = models.PositiveIntegerField(_("signature count"), default=0, editable=False)
     status = models.CharField(
@@ -189,6 +294,12 @@ class Petition(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="petition_published_has_time",
             ),
+            # A rejection is published with its reason: there is never one without.
+            models.CheckConstraint(
+                condition=~Q(status="rejected")
+                | Q(rejection_reason__isnull=False, rejected_at__isnull=False),
+                name="petition_rejected_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -196,6 +307,12 @@ class Petition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", args=[self.slug])
+
+    @property
+    def text_locked(self) -> bool:
+        """Whether the words may only change through a moderator (a correction): once a
+        started petition went to moderation, and always once it is public."""
+        return self.status not in (self.Status.DRAFT, self.Status.COLLECTING)
 
     @cached_property
     def shown(self) -> PetitionText:
@@ -225,8 +342,20 @@ class Petition(models.Model):
     @property
     def can_be_signed(self) -> bool:
         # A deadline stops signing at once, before the worker gets round to closing it.
+        # A started petition takes its first supporters' signatures before it is
+        # published, through the private link only (clarion.campaigns): every public
+        # way in (page, API, widget) finds public petitions alone.
         open_ = self.closes_at is None or self.closes_at > timezone.now()
-        return self.status == self.Status.PUBLISHED and open_
+        return self.status in self.SIGNABLE and open_
+
+    @property
+    def is_unpublished_start(self) -> bool:
+        """A started petition before or instead of publication: its page says so."""
+        return self.status in (
+            self.Status.COLLECTING,
+            self.Status.MODERATION,
+            self.Status.REJECTED,
+        )
 
     @property
     def progress_percent(self) -> int:
@@ -332,6 +461,12 @@ class Signature(Confirmable):
     comment = models.TextField(_("public comment"), max_length=500, blank=True)
     show_name = models.BooleanField(_("show my name publicly"), default=False)
     wants_updates = models.BooleanField(_("send me updates"), default=False)
+    # Consent to hand the name and address to the petition's organisers (their CSV).
+    contact_by_organiser = models.BooleanField(_("organisers may contact me"), default=False)
+    # The ?source= tag of the link the signer came by, kept only until the signature is
+    # confirmed: confirming adds one to the petition's tally (PetitionSource) and clears
+    # it, so no confirmed signature says where its signer came from.
+    source = models.CharField(max_length=32, blank=True, editable=False)
     # Confirmed, but not yet folded into the petition's count (see petitions.counts).
     count_pending = models.BooleanField(default=False, editable=False)
     # Abuse controls (petitions.abuse). A held signature is confirmed like any other
@@ -562,6 +697,28 @@ class DisposableDomain(models.Model):
 
     def clean(self) -> None:
         self.domain = normalise_domain(self.domain) or self.domain
+
+
+class PetitionSource(models.Model):
+    """How many confirmed signatures came by links with one ?source= tag: a tally only."""
+
+    # A petition keeps at most this many tags; later ones are tallied as "other", so
+    # made-up tags can't grow the table without end.
+    MAX_PER_PETITION = 50
+    OTHER = "other"
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="sources")
+    source = models.CharField(_("source"), max_length=32)
+    signatures = models.PositiveIntegerField(_("signatures"), default=0)
+
+    class Meta:
+        ordering = ["petition", "-signatures", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "source"], name="petitionsource_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.source} ({self.signatures})"
 
 
 class Milestone(models.Model):

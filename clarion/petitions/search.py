@@ -214,23 +214,24 @@ def _terms(query: str) -> list[str]:
     return _TOKEN.findall(query.lower())[:MAX_QUERY_TERMS]
 
 
-def to_match_expression(query: str) -> str:
+def to_match_expression(query: str, any_word: bool = False) -> str:
     """Turn what a person typed into a safe FTS5 expression.
 
     Every word becomes a quoted prefix term, so punctuation and FTS operators in
-    the input can't break the query, and "clim" finds "climate".
+    the input can't break the query, and "clim" finds "climate". All words are
+    required, or, with ``any_word``, any one of them (ranked by how many match).
     """
-    return " ".join(f'"{term}"*' for term in _terms(query))
+    return (" OR " if any_word else " ").join(f'"{term}"*' for term in _terms(query))
 
 
-def to_tsquery_text(query: str) -> str:
+def to_tsquery_text(query: str, any_word: bool = False) -> str:
     """The PostgreSQL twin of ``to_match_expression``, for ``to_tsquery``.
 
-    Each word is a quoted lexeme with a prefix mark, all of them required. A word
-    is made of \\w characters only, so it can hold no quote or backslash to break
-    out of its quotes, and no tsquery operator survives.
+    Each word is a quoted lexeme with a prefix mark, all of them required (or any,
+    with ``any_word``). A word is made of \\w characters only, so it can hold no quote
+    or backslash to break out of its quotes, and no tsquery operator survives.
     """
-    return " & ".join(f"'{term}':*" for term in _terms(query))
+    return (" | " if any_word else " & ").join(f"'{term}':*" for term in _terms(query))
 
 
 def _highlight(snippet: str) -> SafeString:
@@ -245,19 +246,22 @@ def search(
     offset: int,
     limit: int,
     public: bool = False,
+    any_word: bool = False,
 ) -> SearchPage:
     """Rank the petitions of ``queryset`` that match ``query``; best first.
 
     ``public=True`` says that ``queryset`` is all the public petitions, no fewer: on
     SQLite the index then filters by its own visibility column, which is much faster
-    than checking each match against the queryset.
+    than checking each match against the queryset. ``any_word`` finds petitions with
+    any of the words rather than all (for "similar petitions" while a title is typed).
     """
-    expression = to_match_expression(query)
+    expression = to_match_expression(query, any_word)
     if not expression or not fts_available():
         return SearchPage(query=query, hits=[], total=0)
     scope_sql, scope_params = queryset.order_by().values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
-        matched, rows = _search_postgres(query, scope_sql, scope_params, offset, limit)
+        tsquery = to_tsquery_text(query, any_word)
+        matched, rows = _search_postgres(tsquery, scope_sql, scope_params, offset, limit)
     elif public:
         match = f"({expression}) AND visibility:public"
         matched, rows = _search_sqlite(expression, match, "", [], offset, limit)
@@ -336,9 +340,8 @@ _PG_HEADLINE = (
 
 
 def _search_postgres(
-    query: str, scope_sql: str, scope_params: tuple, offset: int, limit: int
+    tsquery: str, scope_sql: str, scope_params: tuple, offset: int, limit: int
 ) -> tuple[int, list[tuple[int, str]]]:
-    tsquery = to_tsquery_text(query)
     where = "s.document @@ q.query AND s.petition_id IN (" + scope_sql + ")"
     with_query = "WITH q AS (SELECT to_tsquery(%s::regconfig, %s) AS query) "
     head = [PG_CONFIG, tsquery]

@@ -14,7 +14,14 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from clarion.petitions.models import Demand, Petition, PetitionTranslation, Signature, Update
+from clarion.petitions.models import (
+    Demand,
+    Petition,
+    PetitionSource,
+    PetitionTranslation,
+    Signature,
+    Update,
+)
 from clarion.taxonomy import countries
 from clarion.taxonomy.models import Category, Target
 
@@ -112,6 +119,34 @@ def petition_for_page(slug: str, *, include_drafts: bool = False) -> Petition | 
         .filter(slug=slug)
         .first()
     )
+
+
+def petition_unpublished(slug: str) -> Petition | None:
+    """A started petition that is not (or will never be) public, for the page that says
+    so: collecting supporters, awaiting moderation, or rejected with its reason."""
+    return (
+        Petition.objects.filter(
+            slug=slug,
+            status__in=(
+                Petition.Status.COLLECTING,
+                Petition.Status.MODERATION,
+                Petition.Status.REJECTED,
+            ),
+        )
+        .select_related("rejection_reason", "duplicate_of")
+        .prefetch_related(
+            "rejection_reason__translations",
+            "translations",
+            "targets",
+            Prefetch("demands", queryset=Demand.objects.order_by("position", "id")),
+        )
+        .first()
+    )
+
+
+def petition_sources(petition_id: int) -> list[PetitionSource]:
+    """The petition's ?source= tallies, most signatures first."""
+    return list(PetitionSource.objects.filter(petition_id=petition_id))
 
 
 def petition_page_version(slug: str) -> tuple[int, int, object] | None:

@@ -24,7 +24,7 @@ from clarion.petitions import abuse, search
 from clarion.petitions import tasks as petition_tasks
 from clarion.petitions.counts import refresh_counts
 from clarion.petitions.flows import SIGNATURE
-from clarion.petitions.models import Milestone, Petition, Signature
+from clarion.petitions.models import Demand, Milestone, Petition, RejectionReason, Signature
 
 
 class SignatureError(ValidationError):
@@ -56,6 +56,9 @@ class SignatureInput:
     wants_updates: bool = False
     # The sign form's hidden honeypot field was filled in (people never see it).
     honeypot: bool = False
+    contact_by_organiser: bool = False
+    # The ?source= tag of the link the signer came by (petitions.sources), or "".
+    source: str = ""
 
 
 def signature_create(
@@ -90,6 +93,8 @@ def signature_create(
             comment=data.comment,
             show_name=data.show_name,
             wants_updates=data.wants_updates,
+            contact_by_organiser=data.contact_by_organiser,
+            source=data.source,
             language=language,
             ip_hash=hash_ip(ip),
         ),
@@ -152,11 +157,64 @@ def petition_close(petition: Petition) -> Petition:
         return petition
     if petition.status == Petition.Status.DRAFT:
         raise ValidationError(_("A draft can't be closed; publish it or delete it."))
+    if petition.status != Petition.Status.PUBLISHED:
+        raise ValidationError(_("Only a published petition can be closed."))
     now = timezone.now()
     petition.status = Petition.Status.CLOSED
     petition.closed_at = now
     petition.updated_at = now
     petition.save(update_fields=["status", "closed_at", "updated_at"])
+    return petition
+
+
+@transaction.atomic
+def petition_reject(
+    petition: Petition,
+    *,
+    reason: RejectionReason,
+    note: str = "",
+    duplicate_of: Petition | None = None,
+) -> Petition:
+    """Turn a petition down before publication, with the reason its page will show.
+
+    Conditional on the status it was read in, so two moderators deciding at once
+    can't both act: the second gets a ValidationError.
+    """
+    if petition.status not in (Petition.Status.COLLECTING, Petition.Status.MODERATION):
+        raise ValidationError(_("Only a petition awaiting publication can be rejected."))
+    if duplicate_of is not None and (duplicate_of.pk == petition.pk or not duplicate_of.is_public):
+        raise ValidationError(_("A duplicate must point to another, published petition."))
+    now = timezone.now()
+    changed = Petition.objects.filter(pk=petition.pk, status=petition.status).update(
+        status=Petition.Status.REJECTED,
+        rejection_reason=reason,
+        rejection_note=note,
+        rejected_at=now,
+        duplicate_of=duplicate_of,
+        updated_at=now,
+    )
+    if not changed:
+        raise ValidationError(_("Someone else decided on this petition first."))
+    petition.refresh_from_db()
+    # Never public, so never findable; the index row (if any) must say so too.
+    search.index_petition(petition)
+    return petition
+
+
+@transaction.atomic
+def petition_set_text(
+    petition: Petition, *, title: str, goal: str, narrative: str, demands: list[str]
+) -> Petition:
+    """Replace the petition's own words (a correction, or its creator's edit before
+    moderation) and its demands, and re-index it."""
+    petition.title, petition.goal, petition.narrative = title, goal, narrative
+    petition.updated_at = timezone.now()
+    petition.save(update_fields=["title", "goal", "narrative", "updated_at"])
+    petition.demands.all().delete()
+    Demand.objects.bulk_create(
+        Demand(petition=petition, position=n, text=text) for n, text in enumerate(demands, 1)
+    )
+    search.index_petition(petition)
     return petition
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from clarion.appeals.selectors import appeal_for
 from clarion.core.http import client_ip, private_page
 from clarion.core.pdf import pdf_response
 from clarion.petitions import charts, search, selectors
@@ -51,6 +52,30 @@ def _petition_or_404(request: HttpRequest, slug: str) -> Petition:
     if petition is None:
         raise Http404(_("There is no petition at this address."))
     return petition
+
+
+@private_page
+def _unpublished_or_404(request: HttpRequest, slug: str) -> HttpResponse:
+    """A started petition's page before (or instead of) publication.
+
+    It says that the petition is not listed or searchable yet, or why it was rejected;
+    a rejection for offensive content or personal data shows the title and the reason
+    only. Not indexed, and never signable here: supporters sign through the private
+    link its creator shares (clarion.campaigns).
+    """
+    petition = selectors.petition_unpublished(slug)
+    if petition is None:
+        raise Http404(_("There is no petition at this address."))
+    reason = petition.rejection_reason.shown() if petition.rejection_reason else None
+    return render(
+        request,
+        "petitions/unpublished.html",
+        {
+            "petition": petition,
+            "reason": reason,
+            "show_text": not (petition.rejection_reason and petition.rejection_reason.hides_text),
+        },
+    )
 
 
 def _render_petition(
@@ -97,7 +122,7 @@ def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
     """
     version = selectors.petition_page_version(slug)
     if version is None:
-        raise Http404(_("There is no petition at this address."))
+        return _unpublished_or_404(request, slug)
     petition_id, count, updated_at = version
     variant = f"{count}|{updated_at}|{get_language()}|{request.scheme}://{request.get_host()}"
     # Hashed: the parts hold spaces and colons, which some cache backends refuse in keys.
@@ -122,7 +147,10 @@ def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if _page_cacheable(request):
         return _cached_petition_page(request, slug)
-    petition = _petition_or_404(request, slug)
+    petition = selectors.petition_for_page(slug, include_drafts=request.user.is_staff)
+    if petition is None or petition.is_unpublished_start:
+        # Staff see a started petition as the public does; the admin has the rest.
+        return _unpublished_or_404(request, slug)
     return _render_petition(request, petition, SignForm())
 
 
@@ -155,7 +183,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _petition_or_404(request, slug)
-    return render(request, "petitions/thanks.html", {"petition": petition})
+    appeal = appeal_for(petition.appeal_id, get_language() or settings.LANGUAGE_CODE)
+    return render(request, "petitions/thanks.html", {"petition": petition, "appeal": appeal})
 
 
 def _page(request: HttpRequest, items, size: int = PAGE_SIZE):

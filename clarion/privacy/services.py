@@ -117,6 +117,7 @@ def signature_export(signature: Signature, petition_url: str) -> dict:
         "comment": signature.comment,
         "show_name": signature.show_name,
         "wants_updates": signature.wants_updates,
+        "organisers_may_email": signature.contact_by_organiser,
         "language": signature.language,
         "signed_at": signature.created_at.isoformat(),
         "confirmed_at": signature.confirmed_at.isoformat() if signature.confirmed_at else None,

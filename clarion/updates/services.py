@@ -57,6 +57,16 @@ def update_publish(update: Update, *, email: bool = True) -> bool:
     return bool(published)
 
 
+def update_post(petition: Petition, *, title: str, body: str, email: bool) -> Update:
+    """Write an update and publish it at once (the organiser dashboard's way), emailing
+    it with ``email`` through the same mailing as ``update_publish``."""
+    with transaction.atomic():
+        update = Update.objects.create(petition=petition, title=title, body=body)
+        update_publish(update, email=email)
+    update.refresh_from_db()
+    return update
+
+
 def updates_mail(batch: int = 200) -> int:
     """Queue the emails of every update being mailed, a batch at a time. Returns how many.
 

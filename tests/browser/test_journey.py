@@ -106,7 +106,17 @@ def site(tmp_path_factory) -> Iterator[str]:
         yield from _serve(var, database_url)
 
 
-def _serve(var: Path, database_url: str) -> Iterator[str]:
+def _serve(
+    var: Path,
+    database_url: str,
+    extra_env: dict[str, str] | None = None,
+    commands: tuple[list[str], ...] = (),
+) -> Iterator[str]:
+    """Migrate, load the demo (then run ``commands``), and serve the site with a worker.
+
+    ``extra_env`` sets more variables for the site's processes (other browser tests
+    need other settings).
+    """
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -117,8 +127,9 @@ def _serve(var: Path, database_url: str) -> Iterator[str]:
         "SECRET_KEY": "browser-test",
         "CLARION_BASE_URL": base,
         "EMAIL_URL": "outbox://",
+        **(extra_env or {}),
     }
-    for command in (["migrate", "--noinput"], ["demo"]):
+    for command in (["migrate", "--noinput"], ["demo"], *commands):
         subprocess.run([*CLARION, *command], cwd=ROOT, env=env, check=True, capture_output=True)
     log = var / "server.log"
     with log.open("w") as out:

@@ -235,6 +235,13 @@ def test_names_in_right_to_left_scripts_and_idn_addresses_are_welcome(client, pe
     assert signature.email_normalised == "ana@xn--bcher-kva.example"
 
 
+def test_a_comment_on_two_lines_from_a_browser_is_taken(client, petition):
+    # A textarea's line ends arrive as \r\n: not control characters to refuse.
+    response = client.post("/p/clean-the-thames/sign/", _sign(comment="First line.\r\nSecond."))
+    assert response.status_code == 302
+    assert Signature.objects.get().comment == "First line.\nSecond."
+
+
 # The same table for the letters, the signing API, the widget and the update links.
 ORG = {
     "name": "Agua Viva",
@@ -356,6 +363,206 @@ def test_bad_input_to_letters_api_and_widget_gets_a_4xx_and_changes_nothing(peti
     before = counts()
     response = _send(row)
     assert response.status_code == row.status, response.content[:500]
+    body = response.content.decode("utf-8", "replace")
+    if row.message:
+        assert row.message in body
+    assert PAYLOAD not in body
+    assert counts() == before
+
+
+# The same table for starting a petition, its supporters' link and the organiser
+# dashboard (signed in as the petition's creator).
+def _start(**fields) -> dict:
+    base = {
+        "title": "Keep the night buses running",
+        "targets": "Leeds City Council",
+        "goal": "We ask the council to keep the night buses.",
+        "narrative": "Night workers rely on these buses to get home safely.",
+        "demands": "",
+        "country": "GB",
+        "content_language": "en",
+        "related_url": "",
+        "full_name": "María Creator",
+        "email": "maria@example.org",
+    }
+    return {**base, **fields}
+
+
+ST = "/start/"
+D = "/organise/p/started-petition/"
+START_ROWS = [
+    Row("start: long title", "POST", ST, 400, "at most 150", _form(_start(title="T" * 151))),
+    Row("start: long goal", "POST", ST, 400, "at most 500", _form(_start(goal="g" * 501))),
+    Row(
+        "start: long narrative",
+        "POST",
+        ST,
+        400,
+        "at most 6000",
+        _form(_start(narrative="n" * 6001)),
+    ),
+    Row("start: invisible title", "POST", ST, 400, "invisible", _form(_start(title="Bus\u200bes"))),
+    Row(
+        "start: markup in narrative",
+        "POST",
+        ST,
+        400,
+        "Plain text",
+        _form(_start(narrative=PAYLOAD * 3)),
+    ),
+    Row(
+        "start: email in goal",
+        "POST",
+        ST,
+        400,
+        "leave email addresses out",
+        _form(_start(goal="Write to maria@example.org to help")),
+    ),
+    Row(
+        "start: too many demands",
+        "POST",
+        ST,
+        400,
+        "At most 8 demands",
+        _form(_start(demands="\n".join(f"Demand {n}" for n in range(9)))),
+    ),
+    Row(
+        "start: long demand",
+        "POST",
+        ST,
+        400,
+        "at most 300 characters",
+        _form(_start(demands="d" * 301)),
+    ),
+    Row(
+        "start: no target",
+        "POST",
+        ST,
+        400,
+        "This field is required",
+        _form(_start(targets=" ")),
+    ),
+    Row("start: bad email", "POST", ST, 400, "valid email", _form(_start(email="maria@"))),
+    Row(
+        "start: script url", "POST", ST, 400, "valid URL", _form(_start(related_url="javascript:x"))
+    ),
+    Row("start: unknown category", "POST", ST, 400, "valid choice", _form(_start(category="999"))),
+    Row("start: no csrf", "POST", ST, 403, "form has expired", _form(_start()), csrf=False),
+    Row("start: latin-1", "POST", ST, 400, "not valid UTF-8", b"title=Bus%E9&email=a%40b.org"),
+    Row(
+        "similar: control characters", "GET", "/start/similar/?q=bus%07", 400, "control characters"
+    ),
+    Row("support: unknown link", "POST", "/start/support/nope/sign/", 404, "", _form(SIGN)),
+    Row("support: unknown page", "GET", "/start/support/nope/", 404),
+    Row("start confirm: unknown", "GET", "/start/confirm/" + "z" * 43 + "/", 404),
+    Row("organise: bad email", "POST", "/organise/", 400, "valid email", _form({"email": "x@"})),
+    Row(
+        "organise: no csrf",
+        "POST",
+        "/organise/",
+        403,
+        "form has expired",
+        _form({"email": "a@b.org"}),
+        csrf=False,
+    ),
+    Row("organise: forged sign-in", "POST", "/organise/signin/forged/", 404, "not valid", b""),
+    Row(
+        "dashboard: long update",
+        "POST",
+        D + "update/",
+        400,
+        "at most 200",
+        _form({"title": "u" * 201, "body": "b"}),
+    ),
+    Row(
+        "dashboard: markup update",
+        "POST",
+        D + "update/",
+        400,
+        "Plain text",
+        _form({"title": "News", "body": PAYLOAD}),
+    ),
+    Row("dashboard: close unticked", "POST", D + "close/", 400, "required", _form({})),
+    Row(
+        "dashboard: long delivery note",
+        "POST",
+        D + "delivery/",
+        400,
+        "at most 2000",
+        _form({"note": "n" * 2001}),
+    ),
+    Row(
+        "dashboard: text too short",
+        "POST",
+        D + "text/",
+        400,
+        "at least 30",
+        _form(_start(narrative="short")),
+    ),
+    Row("dashboard: bad tag", "GET", D + "?tag=%3Cb%3E", 200, "lower-case letters"),
+    Row(
+        "dashboard: unknown petition",
+        "POST",
+        "/organise/p/nope/close/",
+        404,
+        "",
+        _form({"confirm": "on"}),
+    ),
+]
+
+
+@pytest.fixture
+def creator_client(category, settings):
+    """A client signed in as the creator of a published started petition."""
+    from clarion.campaigns.services import moderation_approve
+    from clarion.petitions.models import Petition
+    from tests.campaigns.helpers import sign_in, start_and_confirm
+
+    client = Client(enforce_csrf_checks=True)
+    helper = Client()
+    petition = start_and_confirm(helper, category, title="Started petition")
+    Petition.objects.filter(pk=petition.pk).update(slug="started-petition")
+    petition.refresh_from_db()
+    moderation_approve(petition)
+    sign_in(helper)
+    client.cookies = helper.cookies
+    return client
+
+
+@pytest.mark.parametrize("row", START_ROWS, ids=[row.name for row in START_ROWS])
+def test_bad_input_to_starting_and_organising_gets_a_4xx_and_changes_nothing(
+    petition, creator_client, category, row
+):
+    from clarion.campaigns.models import Correction, DeliveryRequest, PetitionStart
+    from clarion.petitions.models import Petition, Update
+
+    def counts() -> tuple[int, ...]:
+        return (
+            Signature.objects.count(),
+            OutboxMessage.objects.count(),
+            PetitionStart.objects.count(),
+            Petition.objects.count(),
+            Update.objects.count(),
+            Correction.objects.count(),
+            DeliveryRequest.objects.count(),
+            Petition.objects.filter(status=Petition.Status.CLOSED).count(),
+        )
+
+    if row.path == ST and row.data and b"category=" not in row.data and b"%E9" not in row.data:
+        # The form's category is a row of the test database: named here, not in the table.
+        row = Row(**{**row.__dict__, "data": row.data + f"&category={category.pk}".encode()})
+    before = counts()
+    # The dashboard's rows come from its signed-in creator; the rest from a stranger.
+    signed_in = row.path.startswith("/organise/p/")
+    client = creator_client if signed_in else Client(enforce_csrf_checks=True)
+    headers = dict(row.extra)
+    if row.csrf and row.method != "GET":
+        client.get("/start/")  # the CSRF cookie, as a browser gets it
+        headers["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+    response = client.generic(
+        row.method, row.path, row.data or b"", content_type=row.content_type, **headers
+    )
+    assert response.status_code == row.status, response.content[:800]
     body = response.content.decode("utf-8", "replace")
     if row.message:
         assert row.message in body

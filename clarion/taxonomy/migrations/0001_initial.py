@@ -28,6 +28,11 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("petitions", "0012_deadlines_outcomes_updates"),
+        # What uses the tables under their old names (news 0003 seeds categories,
+        # letters 0001 points a foreign key at them) must run before the rename below,
+        # whatever order the other apps' migrations happen to be planned in.
+        ("news", "0003_default_taxonomy"),
+        ("letters", "0001_initial"),
     ]
 
     operations = [

@@ -11,3 +11,56 @@ document.querySelectorAll("[data-copy]").forEach(function (button) {
     });
   });
 });
+
+// A shared link's ?source= tag goes into the sign form, so the organisers see which
+// links bring signatures. The page itself is cached alike for every link.
+(function () {
+  var match = /[?&]source=([a-z0-9][a-z0-9_-]{0,31})(?:&|$)/.exec(window.location.search);
+  if (!match) return;
+  document.querySelectorAll("form.sign-form input[name=source]").forEach(function (input) {
+    if (!input.value) input.value = match[1];
+  });
+})();
+
+// While a new petition's title is typed, offer the open petitions like it (the page
+// shows them after sending the form when this file does not run).
+(function () {
+  var box = document.querySelector("[data-similar-url]");
+  if (!box || !window.fetch) return;
+  var title = document.querySelector(box.getAttribute("data-for"));
+  var list = box.querySelector(".similar-list");
+  if (!title || !list) return;
+  var timer = null;
+  var asked = "";
+  function show(results) {
+    list.textContent = "";
+    results.forEach(function (result) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = result.url;
+      link.textContent = result.title;
+      var count = document.createElement("span");
+      count.className = "small";
+      count.textContent = " " + result.signatures_label;
+      item.appendChild(link);
+      item.appendChild(count);
+      list.appendChild(item);
+    });
+    box.hidden = results.length === 0;
+  }
+  function ask() {
+    var query = title.value.trim();
+    if (query === asked) return;
+    asked = query;
+    if (query.length < 3) { show([]); return; }
+    var url = box.getAttribute("data-similar-url") + "?q=" + encodeURIComponent(query);
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) { if (query === asked) show(data.results || []); })
+      .catch(function () {});
+  }
+  title.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 350);
+  });
+})();

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from clarion.appeals.demo import load_demo_appeal
 from clarion.drafting.services import draft_pending_stories
 from clarion.letters.demo import load_demo_letters
 from clarion.news.demo_feeds import load_demo_feeds
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         )
         letters = load_demo_letters()
         self.stdout.write(self.style.SUCCESS(f"Loaded {letters} demo open letters."))
+        if load_demo_appeal():
+            self.stdout.write(self.style.SUCCESS("Loaded the demo support appeal."))
         # The news desk's demo: bundled feeds become articles, stories and drafts.
         articles = load_demo_feeds()
         drafts = draft_pending_stories(limit=1000)
