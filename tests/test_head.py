@@ -132,6 +132,22 @@ SAMPLES: dict[str, Callable[[Demo], tuple[dict, dict]]] = {
     "opendata:petition_card": lambda d: ({"slug": d.petition.slug}, {}),
     "opendata:letter_card": lambda d: ({"slug": d.letter.slug}, {}),
     "opendata:story_card": lambda d: ({"pk": d.story.pk}, {}),
+    "campaigns:start": lambda d: ({}, {}),
+    "campaigns:similar": lambda d: ({}, {"q": "water"}),
+    "campaigns:sent": lambda d: ({}, {}),
+    "campaigns:confirm": lambda d: ({"token": "not-a-real-token"}, {}),
+    "campaigns:support": lambda d: ({"token": "not-a-real-token"}, {}),
+    "campaigns:support_sign": lambda d: ({"token": "not-a-real-token"}, {}),
+    "campaigns:support_thanks": lambda d: ({"token": "not-a-real-token"}, {}),
+    "organise:home": lambda d: ({}, {}),
+    "organise:signin": lambda d: ({"token": "not-a-real-token"}, {}),
+    "organise:signout": lambda d: ({}, {}),
+    "organise:dashboard": lambda d: ({"slug": d.petition.slug}, {}),
+    "organise:update": lambda d: ({"slug": d.petition.slug}, {}),
+    "organise:text": lambda d: ({"slug": d.petition.slug}, {}),
+    "organise:close": lambda d: ({"slug": d.petition.slug}, {}),
+    "organise:delivery": lambda d: ({"slug": d.petition.slug}, {}),
+    "organise:signers_csv": lambda d: ({"slug": d.petition.slug}, {}),
 }
 
 

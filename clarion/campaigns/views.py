@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clarion.appeals.selectors import appeal_for
 from clarion.campaigns import selectors
@@ -49,9 +49,9 @@ def _render_start(request: HttpRequest, form: StartForm, status: int = 200) -> H
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         return _render_start(request, StartForm())
     form = StartForm(request.POST)
     if not form.is_valid():
@@ -77,12 +77,12 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
-@require_GET
+@require_safe
 def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/sent.html")
 
 
-@require_GET
+@require_safe
 def similar(request: HttpRequest) -> JsonResponse:
     """Open petitions like the title being typed, for site.js to offer (JSON)."""
     wait = ratelimit.hit_ip("similar", client_ip(request), SIMILAR_PER_MINUTE, 60)
@@ -134,7 +134,7 @@ def _render_support(
 
 
 @private_page
-@require_GET
+@require_safe
 def support(request: HttpRequest, token: str) -> HttpResponse:
     support = _support_or_404(token)
     if support.petition.is_public or not support.petition.can_be_signed:
@@ -167,7 +167,7 @@ def support_sign(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @private_page
-@require_GET
+@require_safe
 def support_thanks(request: HttpRequest, token: str) -> HttpResponse:
     support = _support_or_404(token)
     appeal = appeal_for(support.petition.appeal_id, _language())

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clarion.campaigns import selectors as campaigns
 from clarion.campaigns import services as campaign_services
@@ -79,7 +79,7 @@ def _access(request: HttpRequest, slug: str) -> Access:
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     key = _organiser_key(request)
     if key:
@@ -109,7 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signin(request: HttpRequest, token: str) -> HttpResponse:
     """Opening the emailed link shows a button; the POST behind it signs in, so a mail
     scanner that opens links signs nobody in."""
@@ -190,7 +190,7 @@ def _back(access: Access, anchor: str) -> HttpResponse:
 
 
 @private_page
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if not _organiser_key(request) and not request.user.is_authenticated:
         messages.info(request, _("Sign in to run your petition."))
@@ -304,7 +304,7 @@ def ask_delivery(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @private_page
-@require_GET
+@require_safe
 def signers_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The signers who agreed to hear from the organisers: name, email, country, date."""
     access = _access(request, slug)
