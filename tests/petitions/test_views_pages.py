@@ -127,6 +127,16 @@ def test_drafts_are_404_to_the_public_and_visible_to_staff(
     assert "only staff can see this page" in response.content.decode()
 
 
+def test_the_staff_preview_of_a_draft_never_calls_it_closed(client, make_petition, moderator):
+    draft = make_petition(status=Petition.Status.DRAFT, published_at=None)
+    client.force_login(moderator)
+    body = client.get(draft.get_absolute_url()).content.decode()
+    assert "takes signatures once it is published" in body
+    assert "closed" not in body.lower()
+    spanish = client.get(f"/es{draft.get_absolute_url()}").content.decode()
+    assert "cerrad" not in spanish.lower()
+
+
 def test_unknown_petition_is_a_friendly_404(client, db):
     response = client.get("/p/does-not-exist/")
     assert response.status_code == 404
