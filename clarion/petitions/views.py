@@ -33,13 +33,14 @@ SEARCH_PAGE_SIZE = 10
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    sections = selectors.home_sections()
     return render(
         request,
         "petitions/home.html",
         {
-            "newest": selectors.newest(),
-            "trending": selectors.trending(),
-            "updated": selectors.recently_updated(),
+            "newest": sections.newest,
+            "trending": sections.trending,
+            "updated": sections.updated,
             "last_updated": selectors.site_last_updated(),
             "search_form": SearchForm(),
         },
