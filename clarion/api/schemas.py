@@ -92,7 +92,14 @@ class SignIn(Schema):
         ..., pattern=r"^[A-Za-z]{2}$", description="Two-letter ISO 3166-1 code, e.g. MX."
     )
     postcode: str = Field("", max_length=16)
-    comment: str = Field("", max_length=500, description="Public comment; plain text.")
+    comment: str = Field(
+        "",
+        max_length=500,
+        description=(
+            "Why they sign; plain text. Public with the name when show_name is true; "
+            "otherwise only the petition's organisers read it."
+        ),
+    )
     show_name: bool = Field(False, description="Show the name and comment publicly.")
     wants_updates: bool = Field(False, description="Email the signer updates.")
 

@@ -148,3 +148,20 @@ def test_it_works_with_the_csrf_token_from_the_page(petition):
 
 def test_unknown_petition_is_a_404(client):
     assert client.post("/p/no-such-petition/sign/", VALID).status_code == 404
+
+
+def test_the_form_says_when_a_comment_shows_and_the_page_agrees(client, petition, sign):
+    body = client.get(petition.get_absolute_url()).content.decode()
+    assert "optional, public" not in body
+    label = body.split('for="id_comment"')[1].split("</textarea>")[0]
+    assert "Why are you signing? (optional)" in label
+    assert "with your name if you tick" in label and "organisers read it" in label
+    # The help is read out with the field, not only seen near it.
+    assert 'aria-describedby="id_comment_helptext"' in label
+    assert "Show my name and comment on the petition page" in body
+    # What the form says is what the page does.
+    sign(petition, "a@example.org", full_name="Ana Shown", show_name=True, comment="For all")
+    sign(petition, "b@example.org", full_name="Bo Private", comment="Kept private")
+    page = client.get(petition.get_absolute_url()).content.decode()
+    assert "For all" in page
+    assert "Kept private" not in page and "Bo Private" not in page
