@@ -41,6 +41,9 @@ CHROMIUM_ARGS = [
 
 pytestmark = pytest.mark.browser
 
+# A superuser on the browser site, for the tests that look at the admin.
+ADMIN = {"username": "moderator", "password": "browser-test-moderator-9"}
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -118,8 +121,14 @@ def _serve(var: Path, database_url: str) -> Iterator[str]:
         "CLARION_BASE_URL": base,
         "EMAIL_URL": "outbox://",
     }
-    for command in (["migrate", "--noinput"], ["demo"]):
-        subprocess.run([*CLARION, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    superuser = {
+        "DJANGO_SUPERUSER_USERNAME": ADMIN["username"],
+        "DJANGO_SUPERUSER_EMAIL": "moderator@example.org",
+        "DJANGO_SUPERUSER_PASSWORD": ADMIN["password"],
+    }
+    for command in (["migrate", "--noinput"], ["demo"], ["createsuperuser", "--noinput"]):
+        setup = {**env, **superuser}
+        subprocess.run([*CLARION, *command], cwd=ROOT, env=setup, check=True, capture_output=True)
     log = var / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(
