@@ -9,15 +9,32 @@ from ninja import Schema
 from pydantic import Field
 
 
+class NameTranslationOut(Schema):
+    """A target's name in another interface language (the API itself answers in English)."""
+
+    language: str
+    name: str
+
+
+class CategoryTranslationOut(Schema):
+    """A category in another interface language; description is null where not translated."""
+
+    language: str
+    name: str
+    description: str | None
+
+
 class TargetOut(Schema):
     name: str
     kind: str
     country: str | None
+    translations: list[NameTranslationOut]
 
 
 class CategoryOut(Schema):
     slug: str
     name: str
+    translations: list[CategoryTranslationOut]
 
 
 class RelatedArticleOut(Schema):
@@ -131,5 +148,6 @@ class CategoryCountOut(Schema):
     slug: str
     name: str
     description: str
+    translations: list[CategoryTranslationOut]
     url: str
     petition_count: int
