@@ -279,7 +279,9 @@ def test_it_describes_a_petition(client, make_petition, category, settings):
             name="Office of Water", name_es="Oficina del Agua", kind="office", country="MX"
         ),
     ]
-    Category.objects.filter(slug="health").update(name_es="Salud")
+    # One category with a Spanish name only, one with none (the defaults have both).
+    Category.objects.filter(slug="health").update(name_es="Salud", description_es="")
+    Category.objects.filter(slug="climate").update(name_es="", description_es="")
     petition = make_petition(
         title="Cool the city",
         slug="cool-the-city",
