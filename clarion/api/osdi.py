@@ -541,10 +541,11 @@ def _language(body: dict) -> str:
 def record_signature(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign a petition, as its page's form does: the signer gets an email to confirm.
 
-    OSDI's helper without an API key answers success with a plain JSON object, and
-    here it must: the same answer whether or not the address had signed before, so it
-    reveals nothing about who signed. The same checks as the page's form and the same
-    limit per address as the JSON API's signing apply.
+    OSDI's helper, called without an API key, answers success with a plain JSON
+    object rather than the signature; here that is also what keeps the answer the same
+    whether or not the address had signed before, so it reveals nothing about who
+    signed. The same checks as the page's form and the same limit per address as the
+    JSON API's signing apply.
     """
     resource = "osdi:signature"
     wait = sign_rate_limit(client_ip(request), "api")

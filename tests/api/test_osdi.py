@@ -322,6 +322,14 @@ def test_the_helper_refuses_what_the_form_refuses_naming_the_osdi_fields(client,
             content_type="application/json",
         )
         assert _osdi_error(response, 400)[0]["error_code"] == "INVALID_JSON"
+    huge = client.post(
+        f"{AEP}petitions/{petition.pk}/record_signature_helper",
+        {"comments": "x" * 3_000_000},
+        content_type="application/json",
+    )
+    # Refused before any view runs, by the site's own 400 for the API: JSON too.
+    assert huge.status_code == 400
+    assert "too large" in huge.json()["detail"]
     assert not petition.signatures.exists()
     assert not OutboxMessage.objects.exists()
 
