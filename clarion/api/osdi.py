@@ -393,8 +393,13 @@ def _public_signatures(petition_id: int) -> QuerySet[Signature]:
     )
 
 
+# Ids fit a 64-bit column; a bigger number names nothing (and SQLite's driver can't
+# even pass it along), so it is a 404 like any other id that names nothing.
+MAX_ID = 2**63 - 1
+
+
 def _is_public_petition(pk: int) -> bool:
-    return selectors.public_petitions().filter(pk=pk).exists()
+    return pk <= MAX_ID and selectors.public_petitions().filter(pk=pk).exists()
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -435,7 +440,7 @@ def petitions(request: HttpRequest) -> HttpResponse:
 
 @osdi_view("GET")
 def petition(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _petitions().filter(pk=pk).first()
+    found = _petitions().filter(pk=pk).first() if pk <= MAX_ID else None
     if found is None:
         return _not_found("osdi:petition", pk)
     return _hal(petition_resource(found))
@@ -458,9 +463,11 @@ def signatures(request: HttpRequest, pk: int) -> HttpResponse:
 
 @osdi_view("GET")
 def signature(request: HttpRequest, pk: int, signature_pk: int) -> HttpResponse:
+    if not (_is_public_petition(pk) and signature_pk <= MAX_ID):
+        return _not_found("osdi:signature", signature_pk)
+    # Pending, held or invalidated signatures are not public.
     found = _public_signatures(pk).filter(pk=signature_pk).first()
-    # Pending, held or invalidated signatures, and those of drafts, are not public.
-    if found is None or not _is_public_petition(pk):
+    if found is None:
         return _not_found("osdi:signature", signature_pk)
     return _hal(signature_resource(found))
 
@@ -566,7 +573,8 @@ def record_signature(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(
             400, Problem("INVALID_JSON", "The body must be a JSON object."), resource=resource
         )
-    slug = selectors.public_petitions().filter(pk=pk).values_list("slug", flat=True).first()
+    public = selectors.public_petitions().filter(pk=pk) if pk <= MAX_ID else None
+    slug = public.values_list("slug", flat=True).first() if public is not None else None
     if slug is None:
         return _not_found("osdi:petition", pk)
     # The form's messages (in errors) are in English, as every answer here.

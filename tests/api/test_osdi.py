@@ -111,6 +111,18 @@ def test_it_answers_missing_and_malformed_requests_with_osdi_errors(client, make
     for path in (f"petitions/{draft.pk}", f"petitions/{draft.pk}/signatures", "petitions/999"):
         [problem] = _osdi_error(client.get(AEP + path), 404)
         assert problem["error_code"] == "NOT_FOUND"
+    public = make_petition()
+    huge = "9" * 30  # no id is that big: a 404, not a crash
+    for path in (
+        f"petitions/{huge}",
+        f"petitions/{huge}/signatures",
+        f"petitions/{public.pk}/signatures/{huge}",
+    ):
+        _osdi_error(client.get(AEP + path), 404)
+    post = client.post(
+        f"{AEP}petitions/{huge}/record_signature_helper", {}, content_type="application/json"
+    )
+    _osdi_error(post, 404)
     [problem] = _osdi_error(client.get(AEP + "petitions?page=zero"), 400)
     assert problem["properties"] == ["page", "per_page"]
     _osdi_error(client.get(AEP + "petitions?per_page=0"), 400)
