@@ -49,21 +49,40 @@ WEB_THREADS = env_int("WEB_THREADS", 2, minimum=1)
 
 
 def _secret_key() -> str:
+    """SECRET_KEY, else the development key in var/, else (production) a stop.
+
+    Development (DEBUG=1, as under `make run`) makes a random key once, readable by its
+    owner only, and keeps it, so sessions and signed links survive restarts. Every
+    command run later from the same checkout (`clarion createsuperuser`, `clarion feeds
+    add ...`) reads that key too, without DEBUG: DEBUG would also open the outbox page
+    and detailed error pages, which a command never needs. The key is random and
+    private, never a known default, so a production site that finds one holds nothing
+    guessable; with neither the variable nor the file, production stops here.
+    """
     key = env_str("SECRET_KEY")
     if key:
         return key
-    if not DEBUG:
+    path = VAR_DIR / "secret_key"
+    if DEBUG and not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # Created with its final mode, so it is never readable by others, even briefly.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
+    if not path.exists():
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (production). "
             "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f" (or run `make run` once, which keeps a development key in {path})."
         )
-    # Development: make one once and keep it, so sessions and signed links survive restarts.
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    if path.stat().st_mode & 0o077:
+        raise ImproperlyConfigured(
+            f"{path} is readable by other users: run `chmod 600 {path}`, or set SECRET_KEY."
+        )
+    key = path.read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it, or set SECRET_KEY.")
+    return key
 
 
 SECRET_KEY = _secret_key()

@@ -11,6 +11,7 @@ urlpatterns = [
     # First, so health checks (frequent, and the bench's baseline) match at once rather
     # than after every petition pattern.
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # Every public page, in English at /... and in each other language at /<code>/...;
     # the language comes from the URL alone (clarion/core/locale.py).
     *i18n_patterns(

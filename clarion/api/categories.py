@@ -8,6 +8,7 @@ from clarion.api.common import absolute
 from clarion.api.pagination import AllCategories, Rendered
 from clarion.api.schemas import CategoryCountOut, ErrorOut, ValidationErrorOut
 from clarion.petitions import selectors
+from clarion.taxonomy.translated import translations
 
 router = Router(tags=["categories"])
 
@@ -27,6 +28,7 @@ def _category(category) -> dict:
         "slug": category.slug,
         "name": category.name,
         "description": category.description,
+        "translations": translations(category, "name", "description"),
         "url": absolute(category.get_absolute_url()),
         "petition_count": category.petition_count,
     }

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from pydantic import Field
 
 from clarion.core.tokens import absolute
+from clarion.taxonomy.models import Category, Target
+from clarion.taxonomy.translated import translations
 
 MAX_PER_PAGE = 100
 
@@ -62,3 +64,25 @@ def json_body(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return view(request, *args, **kwargs)
 
     return only_json
+
+
+# Categories and targets as every endpoint gives them: the original words (the API
+# answers in English) and their versions in the site's other languages, so a client
+# shows the one it wants, as with a petition's translations.
+
+
+def category_ref(category: Category) -> dict:
+    return {
+        "slug": category.slug,
+        "name": category.name,
+        "translations": translations(category, "name", "description"),
+    }
+
+
+def target_ref(target: Target) -> dict:
+    return {
+        "name": target.name,
+        "kind": target.kind,
+        "country": target.country.code or None,
+        "translations": translations(target, "name"),
+    }

@@ -11,12 +11,13 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from clarion.api.common import CountryCode, Text, absolute
+from clarion.api.common import CountryCode, Text, absolute, category_ref
 from clarion.api.letters_schemas import LetterDetailOut, LetterOut
 from clarion.api.pagination import PageNumbers, Rendered
 from clarion.api.schemas import ErrorOut, ValidationErrorOut
 from clarion.letters import selectors
 from clarion.letters.models import Letter
+from clarion.taxonomy.translated import translations
 
 router = Router(tags=["letters"])
 
@@ -37,7 +38,12 @@ def letter_to_dict(letter: Letter) -> dict:
         "date": letter.date,
         "status": letter.status,
         "addressees": [
-            {"name": a.name, "title": a.title, "country": a.country.code or None}
+            {
+                "name": a.name,
+                "title": a.title,
+                "country": a.country.code or None,
+                "translations": translations(a, "title"),
+            }
             for a in letter.addressees.all()
         ],
         "salutation": letter.salutation,
@@ -53,7 +59,7 @@ def letter_to_dict(letter: Letter) -> dict:
             }
             for t in letter.translations.all()
         ],
-        "categories": [{"slug": c.slug, "name": c.name} for c in letter.categories.all()],
+        "categories": [category_ref(c) for c in letter.categories.all()],
         "countries": [c.code for c in letter.countries],
         "organisation_count": selectors.organisation_count(letter),
         "published_at": letter.published_at,

@@ -9,10 +9,18 @@ from ninja import Schema
 from clarion.api.schemas import CategoryOut
 
 
+class AddresseeTranslationOut(Schema):
+    """An addressee's title or office in another interface language."""
+
+    language: str
+    title: str
+
+
 class AddresseeOut(Schema):
     name: str
     title: str
     country: str | None
+    translations: list[AddresseeTranslationOut]
 
 
 class LetterTranslationOut(Schema):

@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from clarion.api.common import CountryCode, Id, Text, absolute
+from clarion.api.common import CountryCode, Id, Text, absolute, category_ref
 from clarion.api.news_schemas import (
     ArticleDetailOut,
     ArticleOut,
@@ -36,7 +36,7 @@ class StoryFilters(Schema):
 
 
 def _categories(item: Article | Story) -> list[dict]:
-    return [{"slug": c.slug, "name": c.name} for c in item.categories.all()]
+    return [category_ref(c) for c in item.categories.all()]
 
 
 def article_to_dict(article: Article, *, with_text: bool = False) -> dict:

@@ -6,10 +6,8 @@ from datetime import datetime
 
 from ninja import Schema
 
-
-class CategoryRef(Schema):
-    slug: str
-    name: str
+# Categories take one shape across the API: slug, name and their translations.
+from clarion.api.schemas import CategoryOut as CategoryRef
 
 
 class OutletOut(Schema):

@@ -13,7 +13,14 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from clarion.api.common import CountryCode, Text, absolute, json_body
+from clarion.api.common import (
+    CountryCode,
+    Text,
+    absolute,
+    category_ref,
+    json_body,
+    target_ref,
+)
 from clarion.api.pagination import PageNumbers, Rendered
 from clarion.api.schemas import (
     AcceptedOut,
@@ -81,12 +88,9 @@ def petition_to_dict(petition: Petition) -> dict:
         "status": petition.status,
         "signature_count": petition.signature_count,
         "signature_goal": petition.signature_goal,
-        "targets": [
-            {"name": t.name, "kind": t.kind, "country": t.country.code or None}
-            for t in petition.targets.all()
-        ],
+        "targets": [target_ref(t) for t in petition.targets.all()],
         "demands": [d.text for d in petition.demands.all()],
-        "categories": [{"slug": c.slug, "name": c.name} for c in petition.categories.all()],
+        "categories": [category_ref(c) for c in petition.categories.all()],
         "countries": [c.code for c in petition.countries],
         "related_article": related,
         "created_at": petition.created_at,

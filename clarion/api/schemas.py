@@ -9,15 +9,32 @@ from ninja import Schema
 from pydantic import Field
 
 
+class NameTranslationOut(Schema):
+    """A target's name in another interface language (the API itself answers in English)."""
+
+    language: str
+    name: str
+
+
+class CategoryTranslationOut(Schema):
+    """A category in another interface language; description is null where not translated."""
+
+    language: str
+    name: str
+    description: str | None
+
+
 class TargetOut(Schema):
     name: str
     kind: str
     country: str | None
+    translations: list[NameTranslationOut]
 
 
 class CategoryOut(Schema):
     slug: str
     name: str
+    translations: list[CategoryTranslationOut]
 
 
 class RelatedArticleOut(Schema):
@@ -92,7 +109,14 @@ class SignIn(Schema):
         ..., pattern=r"^[A-Za-z]{2}$", description="Two-letter ISO 3166-1 code, e.g. MX."
     )
     postcode: str = Field("", max_length=16)
-    comment: str = Field("", max_length=500, description="Public comment; plain text.")
+    comment: str = Field(
+        "",
+        max_length=500,
+        description=(
+            "Why they sign; plain text. Public with the name when show_name is true; "
+            "otherwise only the petition's organisers read it."
+        ),
+    )
     show_name: bool = Field(False, description="Show the name and comment publicly.")
     wants_updates: bool = Field(False, description="Email the signer updates.")
 
@@ -124,5 +148,6 @@ class CategoryCountOut(Schema):
     slug: str
     name: str
     description: str
+    translations: list[CategoryTranslationOut]
     url: str
     petition_count: int

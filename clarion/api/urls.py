@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from clarion.api.categories import router as categories_router
+from clarion.api.index import router as index_router
 from clarion.api.letters import router as letters_router
 from clarion.api.news import articles_router, stories_router
 from clarion.api.petitions import router as petitions_router
@@ -21,6 +22,8 @@ api = ThrottledAPI(
     docs_url="/docs",
     throttle=PerIPThrottle(),
 )
+# The root answers with an index of the rest.
+api.add_router("", index_router)
 api.add_router("/petitions", petitions_router)
 api.add_router("/articles", articles_router)
 api.add_router("/stories", stories_router)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -9,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from clarion.core import ratelimit
@@ -43,6 +46,23 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "clarion" / "favicon.ico"
+
+
+@cache
+def _favicon() -> bytes:
+    return FAVICON.read_bytes()
+
+
+# Browsers ask for /favicon.ico on their own, on every site, whether or not a page names
+# an icon; without it each first visit logs a 404. Its address has no hash in it, so it
+# is cached for a day rather than forever.
+@cache_control(public=True, max_age=86400)
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(_favicon(), content_type="image/vnd.microsoft.icon")
 
 
 def _outbox_allowed(request: HttpRequest) -> bool:

@@ -39,7 +39,7 @@ class LetterAdminForm(forms.ModelForm):
 class AddresseeInline(admin.TabularInline):
     model = Addressee
     extra = 1
-    fields = ["position", "title", "name", "country"]
+    fields = ["position", "title", "title_es", "name", "country"]
 
 
 class TranslationInline(admin.StackedInline):

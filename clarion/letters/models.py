@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from clarion.appeals.models import Appeal
 from clarion.confirmations.models import Confirmable
 from clarion.taxonomy.models import CONTENT_LANGUAGES, Category
+from clarion.taxonomy.translated import in_language
 
 
 class Letter(models.Model):
@@ -113,6 +114,13 @@ class Addressee(models.Model):
         blank=True,
         help_text=_("For example: Secretary of Foreign Affairs."),
     )
+    # Shown with the letter's Spanish version, on Spanish pages and in PDFs.
+    title_es = models.CharField(
+        _("title or office in Spanish"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: Secretaría de Relaciones Exteriores."),
+    )
     country = CountryField(_("country"), blank=True)
 
     class Meta:
@@ -127,6 +135,15 @@ class Addressee(models.Model):
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.title, self.name) if part)
+
+    def title_in(self, language: str | None = None) -> str:
+        """The title or office in ``language`` (default: the active one), else the original."""
+        return in_language(self, "title", language)
+
+    @property
+    def shown(self) -> str:
+        """Title and name, the title in the active language."""
+        return " ".join(part for part in (self.title_in(), self.name) if part)
 
 
 class LetterTranslation(models.Model):

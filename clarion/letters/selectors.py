@@ -147,11 +147,15 @@ def letter_context(letter: Letter, language: str | None = None) -> dict:
     """What the letter's page and its PDF show, in ``language`` when it has that version."""
     text = text_for(letter, language)
     organisations = approved_organisations(letter)
+    addressees = list(letter.addressees.all())
+    for addressee in addressees:
+        # In the language of the version shown, so the whole letter reads in one.
+        addressee.shown_title = addressee.title_in(text.language)
     return {
         "letter": letter,
         "text": text,
         "other_texts": [t for t in texts(letter) if t.language != text.language],
-        "addressees": list(letter.addressees.all()),
+        "addressees": addressees,
         "organisations": organisations,
         "organisation_count": len(organisations),
         "individuals": public_individuals(letter),

@@ -119,9 +119,15 @@ def _iso(value) -> str:
     return value.isoformat() if value else ""
 
 
+# Spreadsheet programs (Excel above all) read a CSV without a byte-order mark in the
+# local code page, turning "año" into "aÃ±o"; the mark tells them it is UTF-8. Python's
+# csv module, R and pandas ("utf-8-sig") skip it.
+BYTE_ORDER_MARK = "\ufeff"
+
+
 def _csv_rows() -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+    yield BYTE_ORDER_MARK + writer.writerow(CSV_COLUMNS)
     petitions = selectors.with_card_data(selectors.public_petitions()).order_by("id")
     # Streamed in chunks, each with its targets and categories prefetched: the file
     # grows with the site, memory does not.
@@ -147,7 +153,8 @@ def _csv_rows() -> Iterator[str]:
 @require_safe
 def petitions_csv(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(_csv_rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="petitions.csv"'
+    # A file to save, not a page: browsers otherwise show it as text or ask what to do.
+    response["Content-Disposition"] = 'attachment; filename="petitions.csv"'
     return response
 
 

@@ -33,8 +33,9 @@ def load(content: dict, rng: random.Random) -> tuple[int, int]:
     now = timezone.now()
     categories = {}
     for item in content["categories"]:
+        fields = ("name", "description", "name_es", "description_es")
         categories[item["slug"]], _ = Category.objects.update_or_create(
-            slug=item["slug"], defaults={"name": item["name"], "description": item["description"]}
+            slug=item["slug"], defaults={field: item.get(field, "") for field in fields}
         )
     created = total_signatures = 0
     for item in content["petitions"]:
@@ -77,6 +78,10 @@ def _petition(item: dict, categories: dict, now: datetime) -> Petition:
         obj, _ = Target.objects.get_or_create(
             name=target["name"], country=target["country"], defaults={"kind": target["kind"]}
         )
+        # The Spanish site names the target in Spanish (an existing one keeps its own).
+        if target.get("name_es") and not obj.name_es:
+            obj.name_es = target["name_es"]
+            obj.save(update_fields=["name_es"])
         petition.targets.add(obj)
     petition.categories.set([categories[slug] for slug in item["categories"]])
     # The same petition in another language: visitors at /es/ read the Spanish version,

@@ -35,8 +35,15 @@ class SignForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
+    # Shown on the page beside the signer's name only, as the privacy page says, so the
+    # form says when it will show rather than calling it "public" and then not showing
+    # it for a signer who keeps their name private.
     comment = forms.CharField(
-        label=_("Why are you signing? (optional, public)"),
+        label=_("Why are you signing? (optional)"),
+        help_text=_(
+            "Shown on the petition page with your name if you tick “Show my name and "
+            "comment” below; otherwise only the petition's organisers read it."
+        ),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

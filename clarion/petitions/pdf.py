@@ -17,9 +17,12 @@ PDF_MAX_NAMES = 2000
 
 def petition_document(petition: Petition) -> tuple[bytes, str]:
     """The petition (text, targets, count, and public names if allowed) as (PDF, file name)."""
+    # The targets' names (in the language shown) are edited apart from the petition, so
+    # they are part of what makes a new PDF.
+    targets = "|".join(t.shown_name for t in petition.targets.all())
     version = (
         f"petition:{petition.pk}:{petition.updated_at.isoformat()}:{petition.status}:"
-        f"{petition.signature_count}:{petition.pdf_lists_names}:{get_language()}"
+        f"{petition.signature_count}:{petition.pdf_lists_names}:{get_language()}:{targets}"
     )
 
     def context() -> dict:

@@ -22,15 +22,29 @@ every stemmer. ``simple`` keeps every word as written (folded to lower case, and
 without accents where ``unaccent`` exists), and prefix matching ("clim" finds
 "climate", "río" finds "ríos") gives back most of what stemming would. It is also
 what SQLite's unicode61 tokenizer does, so both databases find the same petitions.
+
+When the words as typed find nothing, each is tried again without its ending
+(``stem``: "renters" as "rent", "ciudades" as "ciudad"), still as a prefix, so
+"renters" finds the rent petitions; a word that does match is never stemmed, so a
+precise query keeps its precise answer. When even that finds nothing, ``suggest``
+offers the likeliest spelling from the public petitions' own words ("rnets": "rents").
+
+Snippets are cut here, in Python, from the petition's words in the page's language
+(``Petition.shown``), not by the database from the index, whose columns hold every
+language's version side by side: a snippet never mixes two languages.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
@@ -42,13 +56,9 @@ TABLE = "petitions_search"
 # Created by migration 0004 on PostgreSQL; see the module docstring.
 PG_CONFIG = "clarion_search"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-# Control characters mark the match inside a snippet so the rest can be escaped safely.
-_OPEN, _CLOSE = "\x02", "\x03"
-# ts_headline drops anything its parser takes for an HTML tag, so on PostgreSQL "<" and
-# ">" travel through it as these two characters (which its parser treats as spaces,
-# keeping the words around them apart) and come back before escaping.
-_LT, _GT = "\x04", "\x05"
-_RESERVED = str.maketrans("", "", _OPEN + _CLOSE + _LT + _GT)
+# Control characters that once marked matches in the databases' own snippets: still
+# kept out of the index and of snippets, where they could only show as garbage.
+_RESERVED = str.maketrans("", "", "\x02\x03\x04\x05")
 _ELLIPSIS = "…"
 MAX_QUERY_TERMS = 12
 SNIPPET_WORDS = 24
@@ -66,6 +76,9 @@ class SearchPage:
     hits: list[SearchHit]
     total: int  # at most RANK_WINDOW
     capped: bool = False  # more petitions matched than were ranked
+    # The words searched instead when the query's own found nothing ("rent" for
+    # "renters"); empty when the query was searched as typed.
+    relaxed: str = ""
 
 
 # Only the newest RANK_WINDOW matches are ranked. Ranking every match of a word that a
@@ -119,8 +132,8 @@ def _document(petition: Petition) -> tuple[str, str, str, str]:
     narratives = " ".join(markdown_to_text(v.narrative) for v in versions)
     body = f"{narratives} {demands}".strip()
     names = " ".join(
-        [t.name for t in petition.targets.all()]
-        + [c.name for c in petition.categories.all()]
+        [f"{t.name} {t.name_es}" for t in petition.targets.all()]
+        + [f"{c.name} {c.name_es}" for c in petition.categories.all()]
         + [petition.related_headline, petition.related_outlet]
     )
     title = "\n".join(v.title for v in versions)
@@ -234,9 +247,108 @@ def to_tsquery_text(query: str, any_word: bool = False) -> str:
     return (" | " if any_word else " & ").join(f"'{term}':*" for term in _terms(query))
 
 
-def _highlight(snippet: str) -> SafeString:
-    escaped = html.escape(snippet)
-    return mark_safe(escaped.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>"))  # noqa: S308
+# --- stems: a second try for words that find nothing as typed ---------------------------
+
+# Endings of English and Spanish plurals, agent nouns and verb forms, longest first, with
+# what replaces each, and the shortest stem each may leave: "renters" -> "rent",
+# "libraries" -> "library", "ciudades" -> "ciudad", "buses" -> "bus". A stem is
+# searched as a prefix, so "rent" also finds "rents" and "rental".
+_ENDINGS = (
+    ("ies", "y", 3),
+    ("ers", "", 4),
+    ("ing", "", 4),
+    ("es", "", 3),
+    ("ed", "", 4),
+    ("er", "", 4),
+    ("s", "", 3),
+)
+
+
+def stem(word: str) -> str:
+    """``word`` without its ending, or as it is when it has none that can go."""
+    for ending, replacement, shortest in _ENDINGS:
+        if word.endswith(ending):
+            base = word[: -len(ending)] + replacement
+            if len(base) >= shortest:
+                return base
+    return word
+
+
+def stemmed_query(query: str) -> str:
+    """The query's words with their endings off; "" when none had one."""
+    terms = _terms(query)
+    stems = [stem(term) for term in terms]
+    return " ".join(stems) if stems != terms else ""
+
+
+# --- snippets: cut from the page language's words -----------------------------------------
+
+
+def fold(word: str) -> str:
+    """Lower case, without accents: how both indexes compare words ("Río" -> "rio")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _snippet_fields(petition: Petition) -> list[str]:
+    """The petition's words in the active language, as the index's four columns."""
+    shown = petition.shown
+    body = " ".join([markdown_to_text(shown.narrative), *shown.demands])
+    names = " ".join(
+        [t.shown_name for t in petition.targets.all()]
+        + [c.shown_name for c in petition.categories.all()]
+        + [petition.related_headline, petition.related_outlet]
+    )
+    return [shown.title, shown.goal, body, names]
+
+
+def snippet(fields: list[str], query: str) -> SafeString:
+    """A window of about SNIPPET_WORDS words around the query's words, marked.
+
+    The field with the most of the query's words wins (ties: title, goal, body, names,
+    the index's own order of weight); with no match in this language, the goal's start.
+    Every query word matches as a prefix, without case or accents, as in the index.
+    """
+    terms = [fold(term) for term in _terms(query)]
+    best: tuple[tuple[int, int], int, list[re.Match[str]], set[int]] | None = None
+    for index, text in enumerate(fields):
+        words = list(_TOKEN.finditer(text))
+        marked = {
+            n for n, word in enumerate(words) if any(fold(word[0]).startswith(t) for t in terms)
+        }
+        if not marked:
+            continue
+        found = {t for t in terms for n in marked if fold(words[n][0]).startswith(t)}
+        score = (len(found), len(marked))
+        if best is None or score > best[0]:
+            best = (score, index, words, marked)
+    if best is None:
+        text = fields[1] or fields[0]
+        words, marked = list(_TOKEN.finditer(text)), set()
+    else:
+        _score, index, words, marked = best
+        text = fields[index]
+    if not words:
+        return mark_safe("")
+    start = 0
+    if len(words) > SNIPPET_WORDS:
+        first = min(marked, default=0)
+        # A few words of lead-in before the first match, as a reader needs.
+        start = max(0, min(first - 4, len(words) - SNIPPET_WORDS))
+    end = min(len(words), start + SNIPPET_WORDS)
+    pieces = ["" if start == 0 else _ELLIPSIS]
+    position = 0 if start == 0 else words[start].start()
+    for n in range(start, end):
+        word = words[n]
+        pieces.append(html.escape(text[position : word.start()]))
+        escaped = html.escape(word[0])
+        pieces.append(f"<mark>{escaped}</mark>" if n in marked else escaped)
+        position = word.end()
+    if end == len(words):
+        pieces.append(html.escape(text[position:].rstrip()))
+    else:
+        pieces.append(_ELLIPSIS)
+    return mark_safe("".join(pieces).strip().translate(_RESERVED))  # noqa: S308
 
 
 def search(
@@ -252,28 +364,24 @@ def search(
 
     ``public=True`` says that ``queryset`` is all the public petitions, no fewer: on
     SQLite the index then filters by its own visibility column, which is much faster
-    than checking each match against the queryset. ``any_word`` finds petitions with
-    any of the words rather than all (for "similar petitions" while a title is typed).
+    than checking each match against the queryset. When the words as typed match
+    nothing, their stems are searched instead (``SearchPage.relaxed`` says so).
+    ``any_word`` finds petitions with any of the words rather than all (for "similar
+    petitions" while a title is typed).
     """
-    expression = to_match_expression(query, any_word)
-    if not expression or not fts_available():
+    if not _terms(query) or not fts_available():
         return SearchPage(query=query, hits=[], total=0)
-    scope_sql, scope_params = queryset.order_by().values("pk").query.sql_with_params()
-    if connection.vendor == "postgresql":
-        tsquery = to_tsquery_text(query, any_word)
-        matched, rows = _search_postgres(tsquery, scope_sql, scope_params, offset, limit)
-    elif public:
-        match = f"({expression}) AND visibility:public"
-        matched, rows = _search_sqlite(expression, match, "", [], offset, limit)
-    else:
-        # The unary + keeps SQLite from handing the IN list to FTS5 as rowid constraints,
-        # which would run the full-text match once for every petition in scope.
-        scope = f"AND +rowid IN ({scope_sql})"
-        matched, rows = _search_sqlite(expression, expression, scope, scope_params, offset, limit)
-    by_id = queryset.in_bulk([row[0] for row in rows])
+    searched, relaxed = query, ""
+    window = {"offset": offset, "limit": limit, "public": public, "any_word": any_word}
+    matched, ids = _ranked(query, queryset, **window)
+    stems = stemmed_query(query) if matched == 0 else ""
+    if stems:
+        matched, ids = _ranked(stems, queryset, **window)
+        searched, relaxed = stems, stems
+    by_id = queryset.in_bulk(ids)
     hits = [
-        SearchHit(petition=by_id[pk], snippet=_highlight(snippet))
-        for pk, snippet in rows
+        SearchHit(petition=by_id[pk], snippet=snippet(_snippet_fields(by_id[pk]), searched))
+        for pk in ids
         if pk in by_id
     ]
     return SearchPage(
@@ -281,20 +389,42 @@ def search(
         hits=hits,
         total=min(matched, RANK_WINDOW),
         capped=matched > RANK_WINDOW,
+        relaxed=relaxed,
     )
 
 
+def _ranked(
+    query: str,
+    queryset: QuerySet[Petition],
+    *,
+    offset: int,
+    limit: int,
+    public: bool,
+    any_word: bool = False,
+) -> tuple[int, list[int]]:
+    """How many petitions match (up to one past RANK_WINDOW), and the page's ids."""
+    expression = to_match_expression(query, any_word)
+    scope_sql, scope_params = queryset.order_by().values("pk").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        tsquery = to_tsquery_text(query, any_word)
+        return _search_postgres(tsquery, scope_sql, scope_params, offset, limit)
+    if public:
+        match = f"({expression}) AND visibility:public"
+        return _search_sqlite(match, "", [], offset, limit)
+    # The unary + keeps SQLite from handing the IN list to FTS5 as rowid constraints,
+    # which would run the full-text match once for every petition in scope.
+    scope = f"AND +rowid IN ({scope_sql})"
+    return _search_sqlite(expression, scope, scope_params, offset, limit)
+
+
 def _search_sqlite(
-    expression: str,
     match: str,
     scope: str,
     scope_params: Iterable,
     offset: int,
     limit: int,
-) -> tuple[int, list[tuple[int, str]]]:
-    """Count and rank the matches of ``match`` (the words, plus any filter) in scope,
-    then cut snippets for the page's rows only, from the words alone (so a filter term
-    never becomes what the snippet shows)."""
+) -> tuple[int, list[int]]:
+    """Count and rank the matches of ``match`` (the words, plus any filter) in scope."""
     where = f"{TABLE} MATCH %s {scope}"
     params = [match, *scope_params]
     with connection.cursor() as cursor:
@@ -312,17 +442,7 @@ def _search_sqlite(
             "ORDER BY score, rowid DESC LIMIT %s OFFSET %s",
             [*params, RANK_WINDOW, limit, offset],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
-            return total, []
-        marks = ", ".join(["%s"] * len(ids))
-        cursor.execute(
-            f"SELECT rowid, snippet({TABLE}, -1, %s, %s, '…', {SNIPPET_WORDS}) "  # noqa: S608
-            f"FROM {TABLE} WHERE {TABLE} MATCH %s AND +rowid IN ({marks})",
-            [_OPEN, _CLOSE, expression, *ids],
-        )
-        snippets = dict(cursor.fetchall())
-    return total, [(pk, snippets.get(pk, "")) for pk in ids]
+        return total, [row[0] for row in cursor.fetchall()]
 
 
 # Weights for ts_rank in its order {D, C, B, A}: body, names, goal, title; the same
@@ -330,18 +450,11 @@ def _search_sqlite(
 # divides by the log of the document's length, so a long text that mentions a word in
 # passing doesn't outrank a short one about it, as bm25 does on SQLite.
 _PG_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
-# One fragment: ts_headline then centres it on the match instead of starting there.
-# ShortWord=0: by default it trims short words off a fragment's ends, which would cut
-# "now" after a match, or the "b" of a closing "</b>" written in the text.
-_PG_HEADLINE = (
-    f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxFragments=1, "
-    f"MaxWords={SNIPPET_WORDS}, MinWords=12, ShortWord=0"
-)
 
 
 def _search_postgres(
     tsquery: str, scope_sql: str, scope_params: tuple, offset: int, limit: int
-) -> tuple[int, list[tuple[int, str]]]:
+) -> tuple[int, list[int]]:
     where = "s.document @@ q.query AND s.petition_id IN (" + scope_sql + ")"
     with_query = "WITH q AS (SELECT to_tsquery(%s::regconfig, %s) AS query) "
     head = [PG_CONFIG, tsquery]
@@ -352,53 +465,113 @@ def _search_postgres(
             [*head, *scope_params, RANK_WINDOW + 1],
         )
         total = cursor.fetchone()[0]
-        # Rank and cut the page first; only its rows get a snippet. The snippet comes
-        # from the one column that matches best (ties go to title, goal, body, names),
-        # as SQLite's snippet() picks a column.
         cursor.execute(
-            with_query + "SELECT page.petition_id, best.text, "  # noqa: S608
-            "ts_headline(%s::regconfig, translate(best.text, '<>', %s), q.query, %s) "
-            "FROM ("
-            f"  SELECT s.petition_id, s.title, s.goal, s.body, s.names, "
-            f"  ts_rank(%s::float4[], s.document, q.query, 1) AS rank "
+            with_query + "SELECT s.petition_id "  # noqa: S608
             # The newest matches by id alone (sorting whole rows would spill to disk),
             # then only those rows are read and ranked.
-            f"  FROM (SELECT s.petition_id FROM {TABLE} s, q WHERE {where} "
-            "  ORDER BY s.petition_id DESC LIMIT %s) AS recent "
-            f"  JOIN {TABLE} s ON s.petition_id = recent.petition_id CROSS JOIN q "
-            "  ORDER BY rank DESC, s.petition_id DESC LIMIT %s OFFSET %s"
-            ") page CROSS JOIN q CROSS JOIN LATERAL ("
-            "  SELECT c.text FROM (VALUES (1, page.title), (2, page.goal), (3, page.body), "
-            "  (4, page.names)) AS c(position, text) "
-            "  ORDER BY ts_rank(to_tsvector(%s::regconfig, c.text), q.query) DESC, c.position "
-            "  LIMIT 1"
-            ") best ORDER BY page.rank DESC, page.petition_id DESC",
-            [
-                *head,
-                PG_CONFIG,
-                _LT + _GT,
-                _PG_HEADLINE,
-                _PG_WEIGHTS,
-                *scope_params,
-                RANK_WINDOW,
-                limit,
-                offset,
-                PG_CONFIG,
-            ],
+            f"FROM (SELECT s.petition_id FROM {TABLE} s, q WHERE {where} "
+            "ORDER BY s.petition_id DESC LIMIT %s) AS recent "
+            f"JOIN {TABLE} s ON s.petition_id = recent.petition_id CROSS JOIN q "
+            "ORDER BY ts_rank(%s::float4[], s.document, q.query, 1) DESC, s.petition_id DESC "
+            "LIMIT %s OFFSET %s",
+            [*head, *scope_params, RANK_WINDOW, _PG_WEIGHTS, limit, offset],
         )
-        rows = [
-            (pk, _with_ellipses(headline.translate({ord(_LT): "<", ord(_GT): ">"}), text))
-            for pk, text, headline in cursor.fetchall()
-        ]
-    return total, rows
+        return total, [row[0] for row in cursor.fetchall()]
 
 
-def _with_ellipses(headline: str, text: str) -> str:
-    """Mark where ts_headline cut the text, as SQLite's snippet() does."""
-    words = " ".join(headline.replace(_OPEN, "").replace(_CLOSE, "").split())
-    whole = " ".join(text.split())
-    if not words or words == whole:
-        return headline.strip()
-    before = "" if whole.startswith(words) else _ELLIPSIS
-    after = "" if whole.endswith(words) else _ELLIPSIS
-    return f"{before}{headline.strip()}{after}"
+# --- suggestions: the likeliest spelling for a query that finds nothing -------------------
+
+# The words of the newest public petitions (never a draft's: a suggestion must not
+# reveal one), kept for ten minutes per process, or in Redis with REDIS_URL.
+VOCABULARY_KEY = "search:vocabulary:1"
+VOCABULARY_SECONDS = 600
+VOCABULARY_PETITIONS = 2000
+_URL = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    # Folded word -> (its most common spelling, how many petitions use it).
+    words: dict[str, tuple[str, int]]
+    ordered: list[str]  # the folded words, sorted, to look up prefixes
+    alphabet: str  # every character the folded words use
+
+
+def _petition_words(petition: Petition) -> set[str]:
+    texts = [petition.title, petition.goal, *(d.text for d in petition.demands.all())]
+    for translation in petition.translations.all():
+        texts += [translation.title, translation.goal, translation.demands]
+    texts += [f"{t.name} {t.name_es}" for t in petition.targets.all()]
+    texts += [f"{c.name} {c.name_es}" for c in petition.categories.all()]
+    return {
+        word.lower()
+        for text in texts
+        for word in _TOKEN.findall(_URL.sub(" ", text))
+        if len(word) >= 3 and not word.isdigit()
+    }
+
+
+def vocabulary() -> Vocabulary:
+    found = cache.get(VOCABULARY_KEY)
+    if found is not None:
+        return found
+    from clarion.petitions.selectors import public_petitions
+
+    petitions = public_petitions().order_by("-id")[:VOCABULARY_PETITIONS]
+    counts: Counter[str] = Counter()
+    spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for petition in petitions.prefetch_related("demands", "translations", "targets", "categories"):
+        for word in _petition_words(petition):
+            key = fold(word)
+            counts[key] += 1
+            spellings[key][word] += 1
+    words = {key: (spellings[key].most_common(1)[0][0], n) for key, n in counts.items()}
+    found = Vocabulary(
+        words=words, ordered=sorted(words), alphabet="".join(sorted(set("".join(words))))
+    )
+    cache.set(VOCABULARY_KEY, found, VOCABULARY_SECONDS)
+    return found
+
+
+def _edits(word: str, alphabet: str) -> set[str]:
+    """Every word one deletion, transposition, replacement or insertion away."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in alphabet}
+        | {a + c + b for a, b in splits for c in alphabet}
+    )
+
+
+def _closest(key: str, known: Vocabulary) -> str | None:
+    """The most used known word one edit from ``key``, else two (for longer words)."""
+    near = _edits(key, known.alphabet)
+    candidates = near & known.words.keys()
+    if not candidates and len(key) >= 5:
+        candidates = {far for one in near for far in _edits(one, known.alphabet)}
+        candidates &= known.words.keys()
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda word: (known.words[word][1], word))
+    return known.words[best][0]
+
+
+def suggest(query: str) -> str:
+    """The query with each unknown word replaced by its likeliest spelling ("rnets" ->
+    "rents"), or "" when there is nothing better to offer."""
+    terms = _terms(query)
+    if not terms or not fts_available():
+        return ""
+    known = vocabulary()
+    suggested, changed = [], False
+    for term in terms:
+        key = fold(term)
+        position = bisect_left(known.ordered, key)
+        if position < len(known.ordered) and known.ordered[position].startswith(key):
+            suggested.append(term)  # some petition has a word that starts so
+            continue
+        closest = _closest(key, known) if len(key) >= 3 else None
+        suggested.append(closest or term)
+        changed = changed or closest is not None
+    return " ".join(suggested) if changed else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -62,13 +63,19 @@ def with_card_data(queryset: QuerySet[Petition]) -> QuerySet[Petition]:
     )
 
 
-def newest(limit: int = 6) -> list[Petition]:
-    qs = public_petitions().filter(status=Petition.Status.PUBLISHED).order_by("-published_at")
+def newest(limit: int = 6, *, exclude: Collection[int] = ()) -> list[Petition]:
+    qs = (
+        public_petitions()
+        .filter(status=Petition.Status.PUBLISHED)
+        .exclude(pk__in=list(exclude))
+        .order_by("-published_at")
+    )
     return list(with_card_data(qs)[:limit])
 
 
-def recently_updated(limit: int = 6) -> list[Petition]:
-    return list(with_card_data(public_petitions().order_by("-updated_at"))[:limit])
+def recently_updated(limit: int = 6, *, exclude: Collection[int] = ()) -> list[Petition]:
+    qs = public_petitions().exclude(pk__in=list(exclude)).order_by("-updated_at")
+    return list(with_card_data(qs)[:limit])
 
 
 def trending(limit: int = 6, hours: int = 24) -> list[Petition]:
@@ -87,6 +94,24 @@ def trending(limit: int = 6, hours: int = 24) -> list[Petition]:
         .order_by("-recent", "-signature_count")
     )
     return list(with_card_data(qs)[:limit])
+
+
+@dataclass(frozen=True)
+class HomeSections:
+    trending: list[Petition]
+    newest: list[Petition]
+    updated: list[Petition]
+
+
+def home_sections(limit: int = 6) -> HomeSections:
+    """The home page's three lists, in the order the page shows them, none repeating
+    another: on a young site the newest petitions are also the most signed and the last
+    edited, and the same six cards three times tell a visitor nothing more."""
+    hot = trending(limit)
+    seen = {p.pk for p in hot}
+    fresh = newest(limit, exclude=seen)
+    seen |= {p.pk for p in fresh}
+    return HomeSections(trending=hot, newest=fresh, updated=recently_updated(limit, exclude=seen))
 
 
 def site_last_updated() -> datetime | None:

@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from clarion.core.http import client_ip, private_page
 from clarion.core.pdf import pdf_response
 from clarion.petitions import charts, search, selectors
 from clarion.petitions.forms import SearchForm, SignForm
-from clarion.petitions.models import Petition
+from clarion.petitions.models import Demand, Petition
 from clarion.petitions.pdf import petition_document
 from clarion.petitions.services import (
     SignatureError,
@@ -34,13 +35,14 @@ SEARCH_PAGE_SIZE = 10
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    sections = selectors.home_sections()
     return render(
         request,
         "petitions/home.html",
         {
-            "newest": selectors.newest(),
-            "trending": selectors.trending(),
-            "updated": selectors.recently_updated(),
+            "newest": sections.newest,
+            "trending": sections.trending,
+            "updated": sections.updated,
             "last_updated": selectors.site_last_updated(),
             "search_form": SearchForm(),
         },
@@ -216,26 +218,34 @@ def search_view(request: HttpRequest) -> HttpResponse:
     page_number = form.cleaned_data["page"] or 1
     results = search.search(
         query,
-        selectors.with_card_data(selectors.public_petitions()),
+        # Demands too: each hit's snippet is cut from its words in the page's language.
+        selectors.with_card_data(selectors.public_petitions()).prefetch_related(
+            Prefetch("demands", queryset=Demand.objects.order_by("position", "id"))
+        ),
         offset=(page_number - 1) * SEARCH_PAGE_SIZE,
         limit=SEARCH_PAGE_SIZE,
         public=True,
     )
     pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
-    return render(
-        request,
-        "petitions/search.html",
-        {
-            "form": form,
-            "query": query,
-            "results": results,
-            "page_number": page_number,
-            "first_rank": (page_number - 1) * SEARCH_PAGE_SIZE + 1,
-            "pages": pages,
-            "has_previous": page_number > 1,
-            "has_next": page_number < pages,
-        },
-    )
+    context = {
+        "form": form,
+        "query": query,
+        "results": results,
+        "page_number": page_number,
+        "first_rank": (page_number - 1) * SEARCH_PAGE_SIZE + 1,
+        "pages": pages,
+        "has_previous": page_number > 1,
+        "has_next": page_number < pages,
+    }
+    if not query or not results.total:
+        # Somewhere to go from an empty search box or an empty answer: a likelier
+        # spelling, the categories, and what people are signing now.
+        context["suggestion"] = search.suggest(query) if query else ""
+        context["browse_categories"] = [
+            c for c in selectors.categories_with_counts() if c.petition_count
+        ]
+        context["browse_petitions"] = selectors.trending(4) or selectors.newest(4)
+    return render(request, "petitions/search.html", context)
 
 
 @require_safe

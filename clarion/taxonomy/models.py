@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from clarion.taxonomy.translated import in_language
+
 # Languages a petition's or letter's own text may be written in (the interface's
 # languages are settings.LANGUAGES; these are content, so they live here and in
 # migrations).
@@ -27,6 +29,9 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
+    # Shown on Spanish pages, PDFs and in the API's translations; empty: the original.
+    name_es = models.CharField(_("name in Spanish"), max_length=80, blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
     keywords = models.TextField(
         _("keywords"),
         blank=True,
@@ -47,6 +52,15 @@ class Category(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("petitions:category", args=[self.slug])
 
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language, else the original."""
+        return in_language(self, "name")
+
+    @property
+    def shown_description(self) -> str:
+        return in_language(self, "description")
+
 
 class Target(models.Model):
     """Who a petition addresses: a named person, an office, or a body."""
@@ -57,6 +71,12 @@ class Target(models.Model):
         BODY = "body", _("Body")
 
     name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(
+        _("name in Spanish"),
+        max_length=200,
+        blank=True,
+        help_text=_("For an office or a body; leave a person's name empty here."),
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BODY)
     country = CountryField(_("country"), blank=True)
 
@@ -68,3 +88,8 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country.code})" if self.country else self.name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language, else the original."""
+        return in_language(self, "name")

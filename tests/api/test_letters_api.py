@@ -60,6 +60,7 @@ def test_one_letter_has_its_public_signatories_only(client, letter, endorse, sig
         "name": "Rosa Quintero",
         "title": "Minister of Water",
         "country": "MX",
+        "translations": [],
     }
     assert data["translations"][0]["language"] == "es"
     assert data["organisations"] == [

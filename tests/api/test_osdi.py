@@ -94,11 +94,281 @@ def test_signatures_show_only_what_the_petition_page_shows(client, petition, sig
     assert _get(client, back)["title"] == petition.title
 
 
-def test_it_answers_missing_and_malformed_requests_plainly(client, make_petition):
+def _osdi_error(response, status: int) -> list[dict]:
+    """The error descriptions of an OSDI error answer (osdi-docs errors.md)."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == HAL
+    error = response.json()["osdi:error"]
+    assert error["request_type"] == "atomic"
+    assert error["response_code"] == status
+    [resource] = error["resource_status"]
+    assert resource["response_code"] == status
+    return resource["error_descriptions"]
+
+
+def test_it_answers_missing_and_malformed_requests_with_osdi_errors(client, make_petition):
     draft = make_petition(status=Petition.Status.DRAFT, published_at=None)
     for path in (f"petitions/{draft.pk}", f"petitions/{draft.pk}/signatures", "petitions/999"):
-        response = client.get(AEP + path)
-        assert response.status_code == 404
-        assert response["Content-Type"] == HAL
-    assert client.get(AEP + "petitions?page=zero").status_code == 400
-    assert client.get(AEP + "petitions?per_page=1000").status_code == 400
+        [problem] = _osdi_error(client.get(AEP + path), 404)
+        assert problem["error_code"] == "NOT_FOUND"
+    public = make_petition()
+    huge = "9" * 30  # no id is that big: a 404, not a crash
+    for path in (
+        f"petitions/{huge}",
+        f"petitions/{huge}/signatures",
+        f"petitions/{public.pk}/signatures/{huge}",
+    ):
+        _osdi_error(client.get(AEP + path), 404)
+    post = client.post(
+        f"{AEP}petitions/{huge}/record_signature_helper", {}, content_type="application/json"
+    )
+    _osdi_error(post, 404)
+    [problem] = _osdi_error(client.get(AEP + "petitions?page=zero"), 400)
+    assert problem["properties"] == ["page", "per_page"]
+    _osdi_error(client.get(AEP + "petitions?per_page=0"), 400)
+
+
+def test_a_page_bigger_than_the_maximum_is_cut_to_it_not_refused(client, make_petition):
+    for _ in range(3):
+        make_petition()
+    page = _get(client, f"http://testserver{AEP}petitions?per_page=1000")
+    assert page["per_page"] == _get(client, "http://testserver" + AEP)["max_pagesize"] == 100
+    assert len(page["_embedded"]["osdi:petitions"]) == 3
+    assert "per_page=100" in page["_links"]["self"]["href"]
+
+
+def test_every_error_is_json_even_for_a_wrong_method_or_address(client, petition, sign):
+    from django.test import Client
+
+    signature = sign(petition, "a@example.org")
+    strict = Client(enforce_csrf_checks=True)  # a form POST must not get the CSRF page
+    for method, path in (
+        ("post", "petitions"),
+        ("delete", f"petitions/{petition.pk}"),
+        ("put", f"petitions/{petition.pk}/signatures/{signature.pk}"),
+        ("get", f"petitions/{petition.pk}/record_signature_helper"),
+    ):
+        response = getattr(strict, method)(AEP + path)
+        [problem] = _osdi_error(response, 405)
+        assert problem["error_code"] == "METHOD_NOT_ALLOWED", path
+        assert response["Allow"]
+    for path in ("people", "petitions/abc", f"petitions/{petition.pk}/nothing"):
+        [problem] = _osdi_error(strict.get(AEP + path), 404)
+        assert AEP in problem["description"]
+    # A body that is not JSON: the API's one rule for every write, in JSON.
+    response = strict.post(f"{AEP}petitions/{petition.pk}/record_signature_helper", {"person": "x"})
+    assert response.status_code == 415
+    assert "JSON" in response.json()["detail"]
+
+
+def test_a_crash_is_an_osdi_error_too(client, petition, monkeypatch):
+    from clarion.api import osdi
+
+    def broken(_petition):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(osdi, "petition_resource", broken)
+    [problem] = _osdi_error(client.get(f"{AEP}petitions/{petition.pk}"), 500)
+    assert problem["error_code"] == "SERVER_ERROR"
+    assert "boom" not in problem["description"]
+
+
+def test_each_signature_has_a_self_address_that_answers(client, petition, sign, make_petition):
+    shown = sign(petition, "a@example.org", full_name="Ana Shown", show_name=True)
+    sign(petition, "b@example.org", full_name="Pending", confirm=False)
+    collection = _get(client, f"http://testserver{AEP}petitions/{petition.pk}/signatures")
+    [item] = collection["_embedded"]["osdi:signatures"]
+    href = item["_links"]["self"]["href"]
+    assert "#" not in href
+    assert href.endswith(f"/petitions/{petition.pk}/signatures/{shown.pk}")
+    assert _get(client, href) == item
+    pending = petition.signatures.get(full_name="Pending")
+    other = make_petition()
+    for path in (
+        f"petitions/{petition.pk}/signatures/{pending.pk}",  # not confirmed: not public
+        f"petitions/{other.pk}/signatures/{shown.pk}",  # another petition's
+        f"petitions/{petition.pk}/signatures/99999",
+    ):
+        _osdi_error(client.get(AEP + path), 404)
+
+
+def test_the_link_to_the_page_before_is_named_previous(client, make_petition):
+    for _ in range(3):
+        make_petition()
+    first = _get(client, f"http://testserver{AEP}petitions?per_page=1")
+    second = _get(client, first["_links"]["next"]["href"])
+    assert "prev" not in second["_links"]
+    assert _get(client, second["_links"]["previous"]["href"]) == first
+    assert "previous" not in first["_links"]
+
+
+def _ids(page: dict, rel: str) -> set[str]:
+    return {item["identifiers"][0] for item in page["_embedded"][rel]}
+
+
+def test_modified_date_filters_give_an_incremental_sync(client, make_petition, sign):
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    old = make_petition(updated_at=now - timedelta(days=30))
+    edited = make_petition(updated_at=now - timedelta(hours=2))
+    signed = make_petition(updated_at=now - timedelta(days=30))
+    sign(signed, "a@example.org")  # its count moved today: a sync must see it again
+    since = (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    base = f"http://testserver{AEP}petitions"
+    recent = _get(client, f"{base}?filter=modified_date gt '{since}'")
+    assert _ids(recent, "osdi:petitions") == {f"clarion:{edited.pk}", f"clarion:{signed.pk}"}
+    assert recent["total_records"] == 2
+    for petition in recent["_embedded"]["osdi:petitions"]:
+        assert petition["modified_date"] > since
+    before = _get(client, f"{base}?filter=modified_date lt '{since}'")
+    assert _ids(before, "osdi:petitions") == {f"clarion:{old.pk}"}
+    window = (now - timedelta(hours=3)).date().isoformat()
+    both = f"modified_date gt '{window}' and modified_date lt '{since}'"
+    assert _get(client, f"{base}?filter={both}")["total_records"] == 0
+    # The filter survives paging: the next page is the next page of the same slice.
+    paged = _get(client, f"{base}?per_page=1&filter=modified_date gt '{since}'")
+    following = _get(client, paged["_links"]["next"]["href"])
+    assert _ids(paged, "osdi:petitions") | _ids(following, "osdi:petitions") == _ids(
+        recent, "osdi:petitions"
+    )
+    # Signatures are filtered by when they were confirmed (when they became public).
+    signatures = f"{base}/{signed.pk}/signatures"
+    assert _get(client, f"{signatures}?filter=modified_date gt '{since}'")["total_records"] == 1
+    assert _get(client, f"{signatures}?$filter=modified_date lt '{since}'")["total_records"] == 0
+
+
+def test_a_filter_it_cannot_apply_is_refused_not_ignored(client, make_petition):
+    make_petition()
+    for text, code in (
+        ("email eq 'a@example.org'", "FILTER_NOT_SUPPORTED"),
+        ("modified_date eq '2026-01-01'", "FILTER_NOT_SUPPORTED"),
+        ("modified_date gt 'yesterday'", "INVALID_FILTER"),
+        ("modified_date gt", "INVALID_FILTER"),
+        ("modified_date gt '2026-01-01' or modified_date lt '2025-01-01'", "INVALID_FILTER"),
+    ):
+        [problem] = _osdi_error(client.get(f"{AEP}petitions", {"filter": text}), 400)
+        assert problem["error_code"] == code, text
+        assert problem["properties"] == ["filter"]
+        assert "modified_date gt" in problem["hint"]
+
+
+# --- the record signature helper ---------------------------------------------------------
+
+PERSON = {
+    "person": {
+        "given_name": "Bea",
+        "family_name": "Signer",
+        "email_addresses": [
+            {"address": "old@example.org"},
+            {"address": "bea@example.org", "primary": True, "status": "subscribed"},
+        ],
+        "postal_addresses": [{"postal_code": "75001", "country": "fr", "primary": True}],
+        "languages_spoken": ["es"],
+        "custom_fields": {"show_name": "true"},
+    },
+    "comments": "For the river.",
+}
+
+
+def _helper(client, petition, body=PERSON, **extra):
+    resource = _get(client, f"http://testserver{AEP}petitions/{petition.pk}")
+    href = resource["_links"]["osdi:record_signature_helper"]["href"]
+    return client.post(
+        href.removeprefix("http://testserver"), body, content_type="application/json", **extra
+    )
+
+
+def test_the_helper_records_a_signature_the_signer_confirms_by_email(client, petition):
+    from clarion.confirmations.services import confirm as confirm_link
+    from clarion.core.models import OutboxMessage
+    from tests.conftest import confirm_token_from, fold
+
+    response = _helper(client, petition)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == HAL
+    assert "email" in response.json()["notice"]
+    assert "bea@example.org" not in response.content.decode()
+    signature = petition.signatures.get()
+    assert (signature.full_name, signature.email, signature.country.code) == (
+        "Bea Signer",
+        "bea@example.org",
+        "FR",
+    )
+    assert (signature.postcode, signature.comment) == ("75001", "For the river.")
+    assert signature.show_name and signature.wants_updates
+    assert signature.confirmed_at is None
+    message = OutboxMessage.objects.get(to="bea@example.org")
+    assert "/es/" in message.body  # the language the person speaks, which the site does
+    confirm_link("signature", confirm_token_from(message.body))
+    fold()
+    petition.refresh_from_db()
+    assert petition.signature_count == 1
+    # The same answer for an address that has signed: nothing tells who has.
+    again = _helper(client, petition)
+    assert (again.status_code, again.json()) == (response.status_code, response.json())
+
+
+def test_the_helper_refuses_what_the_form_refuses_naming_the_osdi_fields(client, petition):
+    from clarion.core.models import OutboxMessage
+
+    body = {
+        "person": {"given_name": "<b>", "email_addresses": [{"address": "nope"}]},
+        "comments": "Mail me at x@example.com",
+    }
+    problems = _osdi_error(_helper(client, petition, body), 400)
+    by_code = {p["error_code"]: p for p in problems}
+    assert set(by_code) == {
+        "INVALID_FULL_NAME",
+        "INVALID_EMAIL",
+        "INVALID_COUNTRY",
+        "INVALID_COMMENT",
+    }
+    assert by_code["INVALID_EMAIL"]["properties"] == ["person.email_addresses"]
+    assert by_code["INVALID_COUNTRY"]["properties"] == ["person.postal_addresses.country"]
+    assert by_code["INVALID_COMMENT"]["properties"] == ["comments"]
+    for bad in ("[1, 2]", "{not json"):
+        response = client.post(
+            f"{AEP}petitions/{petition.pk}/record_signature_helper",
+            bad,
+            content_type="application/json",
+        )
+        assert _osdi_error(response, 400)[0]["error_code"] == "INVALID_JSON"
+    huge = client.post(
+        f"{AEP}petitions/{petition.pk}/record_signature_helper",
+        {"comments": "x" * 3_000_000},
+        content_type="application/json",
+    )
+    # Refused before any view runs, by the site's own 400 for the API: JSON too.
+    assert huge.status_code == 400
+    assert "too large" in huge.json()["detail"]
+    assert not petition.signatures.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_the_helper_is_offered_only_where_signing_is_open(client, make_petition):
+    closed = make_petition(status=Petition.Status.CLOSED)
+    resource = _get(client, f"http://testserver{AEP}petitions/{closed.pk}")
+    assert "osdi:record_signature_helper" not in resource["_links"]
+    url = f"{AEP}petitions/{closed.pk}/record_signature_helper"
+    response = client.post(url, PERSON, content_type="application/json")
+    assert _osdi_error(response, 409)[0]["error_code"] == "PETITION_CLOSED"
+    draft = make_petition(status=Petition.Status.DRAFT, published_at=None)
+    url = f"{AEP}petitions/{draft.pk}/record_signature_helper"
+    _osdi_error(client.post(url, PERSON, content_type="application/json"), 404)
+    assert not closed.signatures.exists() and not draft.signatures.exists()
+
+
+def test_the_helper_shares_the_api_signing_limit(client, petition, settings):
+    settings.CLARION_SIGN_API_PER_HOUR = 2
+    api_body = {"full_name": "Al", "email": "al@example.org", "country": "FR"}
+    api = client.post(
+        f"/api/v1/petitions/{petition.slug}/signatures", api_body, content_type="application/json"
+    )
+    assert api.status_code == 202
+    assert _helper(client, petition).status_code == 200
+    response = _helper(client, petition)
+    [problem] = _osdi_error(response, 429)
+    assert problem["error_code"] == "TOO_MANY_REQUESTS"
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert petition.signatures.count() == 2

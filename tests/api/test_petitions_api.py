@@ -275,8 +275,13 @@ def test_it_describes_a_petition(client, make_petition, category, settings):
         Target.objects.create(name="Mayor of Springfield", kind="person", country="US"),
         Target.objects.create(name="City Council", kind="body", country="US"),
         Target.objects.create(name="United Nations", kind="body"),
-        Target.objects.create(name="Office of Water", kind="office", country="MX"),
+        Target.objects.create(
+            name="Office of Water", name_es="Oficina del Agua", kind="office", country="MX"
+        ),
     ]
+    # One category with a Spanish name only, one with none (the defaults have both).
+    Category.objects.filter(slug="health").update(name_es="Salud", description_es="")
+    Category.objects.filter(slug="climate").update(name_es="", description_es="")
     petition = make_petition(
         title="Cool the city",
         slug="cool-the-city",
@@ -296,15 +301,25 @@ def test_it_describes_a_petition(client, make_petition, category, settings):
     assert data["status"] == "published"
     assert data["signature_goal"] == 2500
     assert data["signature_count"] == 0
+    # The API answers in English; each name's other versions come with it.
     assert data["targets"] == [
-        {"name": "City Council", "kind": "body", "country": "US"},
-        {"name": "Mayor of Springfield", "kind": "person", "country": "US"},
-        {"name": "Office of Water", "kind": "office", "country": "MX"},
-        {"name": "United Nations", "kind": "body", "country": None},
+        {"name": "City Council", "kind": "body", "country": "US", "translations": []},
+        {"name": "Mayor of Springfield", "kind": "person", "country": "US", "translations": []},
+        {
+            "name": "Office of Water",
+            "kind": "office",
+            "country": "MX",
+            "translations": [{"language": "es", "name": "Oficina del Agua"}],
+        },
+        {"name": "United Nations", "kind": "body", "country": None, "translations": []},
     ]
     assert data["categories"] == [
-        {"slug": "climate", "name": "Climate"},
-        {"slug": "health", "name": "Health"},
+        {"slug": "climate", "name": "Climate", "translations": []},
+        {
+            "slug": "health",
+            "name": "Health",
+            "translations": [{"language": "es", "name": "Salud", "description": None}],
+        },
     ]
     assert sorted(data["countries"]) == ["MX", "US"]
     assert data["published_at"] is not None

@@ -41,6 +41,9 @@ CHROMIUM_ARGS = [
 
 pytestmark = pytest.mark.browser
 
+# A superuser on the browser site, for the tests that look at the admin.
+ADMIN = {"username": "moderator", "password": "browser-test-moderator-9"}
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -129,8 +132,19 @@ def _serve(
         "EMAIL_URL": "outbox://",
         **(extra_env or {}),
     }
-    for command in (["migrate", "--noinput"], ["demo"], *commands):
-        subprocess.run([*CLARION, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    superuser = {
+        "DJANGO_SUPERUSER_USERNAME": ADMIN["username"],
+        "DJANGO_SUPERUSER_EMAIL": "moderator@example.org",
+        "DJANGO_SUPERUSER_PASSWORD": ADMIN["password"],
+    }
+    setup = [
+        (["migrate", "--noinput"], env),
+        (["demo"], env),
+        (["createsuperuser", "--noinput"], {**env, **superuser}),
+        *((command, env) for command in commands),
+    ]
+    for command, run_env in setup:
+        subprocess.run([*CLARION, *command], cwd=ROOT, env=run_env, check=True, capture_output=True)
     log = var / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(

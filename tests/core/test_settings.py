@@ -82,6 +82,25 @@ def test_development_makes_a_secret_key_once_and_keeps_it(tmp_path):
     assert (tmp_path / "secret_key").read_text() == key
 
 
+def test_commands_after_make_run_use_its_development_key_without_debug(tmp_path):
+    # `make run` (DEBUG=1) leaves var/secret_key; a command typed later from the same
+    # checkout, without DEBUG, reads it instead of stopping.
+    assert _check(tmp_path, SECRET_KEY="", DEBUG="1").returncode == 0
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    later = _check(tmp_path, SECRET_KEY="", DEBUG="0")
+    assert later.returncode == 0, later.stderr
+
+
+def test_a_development_key_others_can_read_is_refused(tmp_path):
+    key = tmp_path / "secret_key"
+    key.write_text("x" * 50)
+    key.chmod(0o644)
+    result = _check(tmp_path, SECRET_KEY="", DEBUG="0")
+    assert result.returncode != 0
+    assert "readable by other users" in result.stderr
+    assert f"chmod 600 {key}" in result.stderr
+
+
 def test_defaults_start_cleanly_with_sqlite_under_var(tmp_path):
     result = _check(tmp_path)
     assert result.returncode == 0, result.stderr

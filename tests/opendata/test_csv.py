@@ -18,8 +18,20 @@ def _rows(client) -> list[dict[str, str]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.streaming
-    text = b"".join(response.streaming_content).decode()
+    # Decoded as a spreadsheet program does: the byte-order mark says "UTF-8".
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_it_downloads_as_a_file_that_spreadsheets_read_as_utf8(client, make_petition):
+    make_petition(title="Agua para Oaxaca: año 2026")
+    response = client.get("/data/petitions.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="petitions.csv"'
+    body = b"".join(response.streaming_content)
+    # Without the mark, Excel reads UTF-8 as the local code page: "aÃ±o" for "año".
+    assert body.startswith(b"\xef\xbb\xbfid,slug,title,")
+    assert body.count(b"\xef\xbb\xbf") == 1
+    assert "año 2026".encode() in body
 
 
 def test_it_lists_public_petitions_with_their_public_fields(client, make_petition, category, sign):

@@ -85,6 +85,30 @@ def test_a_moderator_sees_what_is_held_and_why(client, moderator, flood):
     assert "tight: burst, 2 per 3600 s" in detail
 
 
+def test_the_held_list_is_five_narrow_columns_with_the_reason_second(client, moderator, flood):
+    client.force_login(moderator)
+    response = client.get(SIGNATURES, {"review": "suspect"})
+    columns = [getattr(c, "__name__", c) for c in response.context["cl"].list_display]
+    assert columns == [
+        "action_checkbox",
+        "signer",
+        "review_status",
+        "petition_title",
+        "signed",
+        "ip_link",
+    ]
+    page = response.content.decode()
+    # The reason sits in the review cell, under the review, on every held row.
+    cells = page.split('<td class="field-review_status">')[1:]
+    assert len(cells) == 4
+    assert all(
+        "Held for review<br><strong" in cell and "Over a rate limit" in cell for cell in cells
+    )
+    # The site's navigation sidebar gives this list its room.
+    assert 'id="nav-sidebar"' not in page
+    assert "petitions/admin-signatures.css" in page
+
+
 def test_a_moderator_releases_held_signatures_by_ip_and_they_count(client, moderator, flood):
     assert _count(flood) == 3
     client.force_login(moderator)

@@ -87,3 +87,21 @@ def test_demo_translations_are_whole():
             assert translation["language"] != petition["language"], petition["slug"]
             assert len(translation["demands"]) == len(petition["demands"]), petition["slug"]
             assert translation["goal"].rstrip().endswith("."), petition["slug"]
+
+
+def test_the_demo_reads_in_spanish_on_the_spanish_site(client):
+    call_command("demo")
+    heat = Petition.objects.get(slug="shade-and-water-for-outdoor-workers")
+    spanish = client.get(f"/es{heat.get_absolute_url()}").content.decode()
+    # Targets and categories too, not only the petition's own words.
+    assert "Departamento de Trabajo de EE. UU." in spanish
+    assert "U.S. Department of Labor" not in spanish
+    english = client.get(heat.get_absolute_url()).content.decode()
+    assert "U.S. Department of Labor" in english
+    data = json.loads(CONTENT.read_text())
+    assert all(c["name_es"] and c["description_es"] for c in data["categories"])
+    # Every English target name has a Spanish one (names already in Spanish need none).
+    for petition in data["petitions"]:
+        for target in petition["targets"]:
+            if petition["language"] == "en" and target["country"] not in ("ES", "MX"):
+                assert target.get("name_es"), target["name"]

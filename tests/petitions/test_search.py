@@ -133,3 +133,87 @@ def test_a_deleted_translation_is_no_longer_found(make_petition):
     PetitionTranslation.objects.filter(petition=petition).delete()
     petition_reindex(petition)
     assert not search.search("potable", Petition.objects.all(), offset=0, limit=10).hits
+
+
+# --- stems, suggestions and one-language snippets (both databases) -------------------------
+
+
+def _page(query: str) -> search.SearchPage:
+    return search.search(query, Petition.objects.all(), offset=0, limit=50)
+
+
+def test_renters_finds_the_rent_petitions(make_petition):
+    freeze = make_petition(title="Freeze rents for a year", goal="A fair rent law.")
+    control = make_petition(title="Rent control now", goal="Cap the rises.")
+    make_petition(title="Library hours")
+    page = _page("renters")
+    assert sorted(hit.petition.pk for hit in page.hits) == sorted([freeze.pk, control.pk])
+    assert page.relaxed == "rent"
+    assert all("<mark>rent" in str(hit.snippet).lower() for hit in page.hits)
+    # Plural and Spanish endings alike, each word searched as a prefix.
+    assert [h.petition.pk for h in _page("controls").hits] == [control.pk]
+    ciudades = make_petition(title="Agua para la ciudad", language="es")
+    assert [h.petition.pk for h in _page("ciudades").hits] == [ciudades.pk]
+
+
+def test_a_word_found_as_typed_is_not_stemmed(make_petition):
+    make_petition(title="Freeze rents for a year")
+    union = make_petition(title="A union for renters")
+    page = _page("renters")
+    assert [hit.petition.pk for hit in page.hits] == [union.pk]
+    assert page.relaxed == ""
+
+
+def test_stems_keep_short_words_whole():
+    assert search.stem("renters") == "rent"
+    assert search.stem("libraries") == "library"
+    assert search.stem("ciudades") == "ciudad"
+    assert search.stem("buses") == "bus"
+    assert search.stem("water") == "water"  # "wat" would be too short to mean anything
+    assert search.stem("bus") == "bus"
+    assert search.stemmed_query("rent law") == ""
+
+
+def test_a_misspelt_word_gets_the_likely_one(make_petition):
+    make_petition(title="Freeze rents for a year", goal="A fair rent law.")
+    make_petition(title="Rents up again", goal="Cap the rents.")
+    make_petition(title="Agua para Valparaíso", language="es")
+    assert _page("rnets").hits == []
+    assert search.suggest("rnets") == "rents"
+    assert search.suggest("freeze rnets") == "freeze rents"
+    assert search.suggest("valparaiso agau") == "valparaiso agua"
+    assert search.suggest("rents") == ""  # nothing better to offer
+    assert search.suggest("qzxwv") == ""
+
+
+def test_a_suggestion_never_reveals_a_draft(make_petition):
+    make_petition(title="Zeppelin mooring tower", status=Petition.Status.DRAFT, published_at=None)
+    assert search.suggest("zepelin") == ""
+
+
+def test_a_snippet_is_in_the_page_language_only(make_petition):
+    from django.utils import translation
+
+    petition = make_petition(title="Clean water for Oaxaca", goal="Fix the pipes.")
+    _translate(petition, title="Agua limpia para Oaxaca", goal="Reparar las tuberías.")
+    with translation.override("en"):
+        [hit] = _page("oaxaca").hits
+        assert str(hit.snippet) == "Clean water for <mark>Oaxaca</mark>"
+    with translation.override("es"):
+        [hit] = _page("oaxaca").hits
+        assert str(hit.snippet) == "Agua limpia para <mark>Oaxaca</mark>"
+    # Found by its Spanish words, shown on an English page: the English words, unmarked.
+    with translation.override("en"):
+        [hit] = _page("limpia").hits
+        assert str(hit.snippet) == "Fix the pipes."
+
+
+def test_a_long_text_gets_a_window_around_the_match_with_ellipses(make_petition):
+    words = " ".join(f"word{n}" for n in range(80))
+    make_petition(title="Library hours", narrative=f"{words} extend the opening hours {words}")
+    [hit] = _page("opening").hits
+    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert "<mark>opening</mark>" in hit.snippet
+    assert len(hit.snippet.split()) <= search.SNIPPET_WORDS + 2
+    [short] = _page("library").hits
+    assert str(short.snippet) == "<mark>Library</mark> hours"

@@ -14,17 +14,38 @@ pytestmark = pytest.mark.django_db
 
 def test_home_lists_newest_trending_and_updated_with_progress(client, make_petition, sign):
     old = make_petition(title="Old bus route", published_at=timezone.now() - timedelta(days=9))
+    edited = make_petition(
+        title="Edited park plan",
+        published_at=timezone.now() - timedelta(days=20),
+        updated_at=timezone.now() - timedelta(hours=1),
+    )
     new = make_petition(title="New library hours")
     sign(old, "a@example.org")
     response = client.get("/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert [p.pk for p in response.context["newest"]][:2] == [new.pk, old.pk]
     assert [p.pk for p in response.context["trending"]] == [old.pk]
+    # The trending petition is not shown again among the newest.
+    assert [p.pk for p in response.context["newest"]] == [new.pk, edited.pk]
     assert "Most signed in the last 24 hours" in body
-    assert "Recently updated" in body
     assert "<progress" in body and 'max="100"' in body
     assert "Last updated" in body
+
+
+def test_home_never_shows_one_petition_in_two_sections(client, make_petition, sign):
+    # A young site: every petition is new, recently edited, and some are signed today.
+    petitions = [make_petition(title=f"Petition {n}") for n in range(14)]
+    for n, petition in enumerate(petitions[:3]):
+        sign(petition, f"signer{n}@example.org")
+    response = client.get("/")
+    sections = [response.context[name] for name in ("trending", "newest", "updated")]
+    shown = [p.pk for section in sections for p in section]
+    assert len(shown) == len(set(shown)) == 14
+    assert [len(section) for section in sections] == [3, 6, 5]
+    body = response.content.decode()
+    assert "Recently updated" in body
+    for petition in petitions:
+        assert body.count(f'href="{petition.get_absolute_url()}"') == 1, petition.title
 
 
 def test_home_hides_drafts(client, make_petition):
@@ -125,6 +146,16 @@ def test_drafts_are_404_to_the_public_and_visible_to_staff(
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
     assert "only staff can see this page" in response.content.decode()
+
+
+def test_the_staff_preview_of_a_draft_never_calls_it_closed(client, make_petition, moderator):
+    draft = make_petition(status=Petition.Status.DRAFT, published_at=None)
+    client.force_login(moderator)
+    body = client.get(draft.get_absolute_url()).content.decode()
+    assert "takes signatures once it is published" in body
+    assert "closed" not in body.lower()
+    spanish = client.get(f"/es{draft.get_absolute_url()}").content.decode()
+    assert "cerrad" not in spanish.lower()
 
 
 def test_unknown_petition_is_a_friendly_404(client, db):

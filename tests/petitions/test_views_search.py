@@ -91,3 +91,57 @@ def test_it_reindexes_when_the_words_change(client, make_petition):
     petition_reindex(petition)
     assert client.get("/search/", {"q": "trees"}).context["results"].total == 0
     assert client.get("/search/", {"q": "hedges"}).context["results"].total == 1
+
+
+def test_an_empty_search_suggests_categories_and_what_people_sign(
+    client, make_petition, category, sign
+):
+    signed = make_petition(title="Shade for bus stops", categories=[category])
+    sign(signed, "a@example.org")
+    body = client.get("/search/").content.decode()
+    assert "Browse by category" in body
+    assert f'href="{category.get_absolute_url()}"' in body
+    assert "People are signing" in body and "Shade for bus stops" in body
+    # Only categories that hold a public petition are offered.
+    assert "/categories/health/" not in body
+
+
+def test_a_search_that_finds_nothing_offers_the_likely_word_and_ways_on(
+    client, make_petition, category
+):
+    make_petition(title="Freeze rents for a year", categories=[category])
+    response = client.get("/search/", {"q": "rnets"})
+    body = response.content.decode()
+    assert response.context["results"].total == 0
+    assert 'Did you mean <a href="?q=rents">rents</a>?' in body
+    assert "Browse by category" in body and "People are signing" in body
+    # Results, when there are some, are not pushed down by suggestions.
+    found = client.get("/search/", {"q": "rents"}).content.decode()
+    assert "Did you mean" not in found and "Browse by category" not in found
+
+
+def test_renters_finds_the_rent_petitions_and_says_how(client, make_petition):
+    rents = make_petition(title="Freeze rents for a year")
+    response = client.get("/search/", {"q": "renters"})
+    assert [hit.petition.pk for hit in response.context["results"].hits] == [rents.pk]
+    assert "No petition has “renters” as written; 1 petition matches “rent”." in (
+        response.content.decode()
+    )
+
+
+def test_the_spanish_search_page_shows_spanish_snippets(client, make_petition):
+    from clarion.petitions.models import PetitionTranslation
+
+    petition = make_petition(title="Clean water for Oaxaca", slug="agua")
+    PetitionTranslation.objects.create(
+        petition=petition, language="es", title="Agua limpia para Oaxaca", goal="Reparar la red."
+    )
+    from clarion.petitions.services import petition_reindex
+
+    petition_reindex(petition)
+    spanish = client.get("/es/search/", {"q": "oaxaca"}).content.decode()
+    assert "Agua limpia para <mark>Oaxaca</mark>" in spanish
+    assert "Clean water" not in spanish
+    english = client.get("/search/", {"q": "oaxaca"}).content.decode()
+    assert "Clean water for <mark>Oaxaca</mark>" in english
+    assert "Agua limpia" not in english

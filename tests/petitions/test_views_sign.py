@@ -148,3 +148,52 @@ def test_it_works_with_the_csrf_token_from_the_page(petition):
 
 def test_unknown_petition_is_a_404(client):
     assert client.post("/p/no-such-petition/sign/", VALID).status_code == 404
+
+
+def test_the_form_says_when_a_comment_shows_and_the_page_agrees(client, petition, sign):
+    body = client.get(petition.get_absolute_url()).content.decode()
+    assert "optional, public" not in body
+    label = body.split('for="id_comment"')[1].split("</textarea>")[0]
+    assert "Why are you signing? (optional)" in label
+    assert "with your name if you tick" in label and "organisers read it" in label
+    # The help is read out with the field, not only seen near it.
+    assert 'aria-describedby="id_comment_helptext"' in label
+    assert "Show my name and comment on the petition page" in body
+    # What the form says is what the page does.
+    sign(petition, "a@example.org", full_name="Ana Shown", show_name=True, comment="For all")
+    sign(petition, "b@example.org", full_name="Bo Private", comment="Kept private")
+    page = client.get(petition.get_absolute_url()).content.decode()
+    assert "For all" in page
+    assert "Kept private" not in page and "Bo Private" not in page
+
+
+def test_a_refused_form_opens_at_itself_with_the_focus_on_a_summary(client, petition):
+    body = client.post(_sign_url(petition), {**VALID, "full_name": "", "email": "x"})
+    html = body.content.decode()
+    # The form posts to "…/sign/#sign-errors", so the answer opens at the summary, which
+    # browsers focus as the fragment's target.
+    assert f'action="{_sign_url(petition)}#sign-errors"' in html
+    summary = re.search(r'<div class="form-errors error-summary"[^>]*>(.*?)</div>', html, re.S)
+    assert summary is not None
+    tag = summary.group(0).split(">")[0]
+    # Focusable by script but not in the tab order; focused as the page opens.
+    for attribute in ('id="sign-errors"', 'role="alert"', 'tabindex="-1"', "autofocus"):
+        assert attribute in tag
+    links = re.findall(r'<a href="#(id_\w+)">([^<]*)</a>', summary.group(1))
+    assert [target for target, _text in links] == ["id_full_name", "id_email"]
+    assert "Full name: This field is required." in summary.group(1)
+    # No inline script: the policy forbids it; site.js covers browsers that ignore autofocus.
+    assert "<script>" not in html
+
+
+def test_on_a_phone_the_count_and_form_come_before_the_charts_and_signatures(
+    client, petition, sign
+):
+    sign(petition, "a@example.org", show_name=True, full_name="Ana Shown")
+    html = client.get(petition.get_absolute_url()).content.decode()
+    # A phone shows one column in source order (site.css), so the order is the source's.
+    positions = [
+        html.index(marker)
+        for marker in ('class="goal"', 'id="count"', 'id="sign"', 'class="charts"', "Ana Shown")
+    ]
+    assert positions == sorted(positions)

@@ -89,7 +89,9 @@ def _walk(client, moderator, petition: Petition) -> None:
     # The public CSV and the petition PDF's list of names.
     rows = list(
         csv.DictReader(
-            io.StringIO(b"".join(client.get("/data/petitions.csv").streaming_content).decode())
+            io.StringIO(
+                b"".join(client.get("/data/petitions.csv").streaming_content).decode("utf-8-sig")
+            )
         )
     )
     assert [r["signature_count"] for r in rows if r["slug"] == petition.slug] == ["1"]

@@ -64,3 +64,10 @@ document.querySelectorAll("[data-copy]").forEach(function (button) {
     timer = setTimeout(ask, 350);
   });
 })();
+
+// A refused form comes back at its error summary (the address's fragment), which
+// browsers focus as they scroll to it; one that only scrolls gets the focus here.
+var summary = document.querySelector("[data-focus-on-load]");
+if (summary && document.activeElement !== summary) {
+  summary.focus();
+}
