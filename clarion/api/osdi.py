@@ -130,7 +130,7 @@ def osdi_view(*methods: str) -> Callable:
                     405,
                     Problem(
                         "METHOD_NOT_ALLOWED",
-                        f"{request.method} is not allowed here; use {' or '.join(methods)}.",
+                        f"This address answers {' or '.join(sorted(allowed))} only.",
                     ),
                 )
                 response["Allow"] = ", ".join(sorted(allowed))
