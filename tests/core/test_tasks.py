@@ -303,6 +303,10 @@ def test_rq_two_worker_processes_run_each_task_once_and_stop_on_sigterm(rq_tasks
     workers = [start_worker(tmp_path, f"worker-{n}.log") for n in range(2)]
     try:
         assert wait_for(lambda: len(runs()) >= 20, timeout=90), workers[0].tail()
+        # Stopped once running: a worker still importing Django has no handler yet, and
+        # one fast worker may have run every task before the other is up.
+        for worker in workers:
+            assert wait_for(lambda w=worker: " started: " in w.log.read_text(), timeout=60)
         for worker in workers:
             worker.popen.terminate()  # SIGTERM, as an operator or systemd stops it
         for worker in workers:
