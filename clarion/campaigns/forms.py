@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clarion.campaigns import models as limits
 from clarion.campaigns.services import StartInput, TextInput
-from clarion.confirmations.addresses import normalise_email
+from clarion.core.addresses import normalise_email
 from clarion.core.forms import MARKUP, clean_text
 from clarion.core.text import EMAIL_LIKE
 from clarion.petitions.models import GOAL_MAX_LENGTH

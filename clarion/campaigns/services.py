@@ -42,8 +42,8 @@ from clarion.campaigns.models import (
 )
 from clarion.campaigns.selectors import supporters
 from clarion.confirmations import services as confirmations
-from clarion.confirmations.addresses import normalise_email
 from clarion.core import ratelimit
+from clarion.core.addresses import normalise_email
 from clarion.core.http import hash_ip
 from clarion.core.outbox import outbox_enqueue
 from clarion.core.tokens import absolute, token_hash

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from clarion.confirmations.addresses import normalise_email
+from clarion.core.addresses import normalise_email
 
 
 def rekey(model) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clarion.confirmations.addresses import normalise_email
+from clarion.core.addresses import normalise_email
 from clarion.core.forms import MARKUP, clean_text
 from clarion.core.text import EMAIL_LIKE
 from clarion.petitions.models import Signature

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clarion.confirmations import services as confirmations
-from clarion.confirmations.addresses import normalise_email
 from clarion.core import ratelimit
+from clarion.core.addresses import normalise_email
 from clarion.core.db import insert_or_skip
 from clarion.core.http import hash_ip
 from clarion.core.outbox import outbox_enqueue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clarion.confirmations.addresses import normalise_email
+from clarion.core.addresses import normalise_email
 from clarion.core.forms import clean_text
 
 

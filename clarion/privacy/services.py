@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from clarion.confirmations import flows
 from clarion.confirmations import services as confirmations
-from clarion.confirmations.addresses import normalise_email
+from clarion.core.addresses import normalise_email
 from clarion.core.models import OutboxMessage
 from clarion.core.outbox import outbox_enqueue
 from clarion.core.tokens import absolute, token_hash

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clarion.confirmations.addresses import normalise_email
 from clarion.confirmations.services import ConfirmState, lookup
 from clarion.confirmations.services import confirm as confirm_link
+from clarion.core.addresses import normalise_email
 from clarion.core.http import hash_ip
 from clarion.core.models import OutboxMessage
 from clarion.petitions.counts import recount_all

@@ -62,6 +62,16 @@ def test_one_address_gets_at_most_its_daily_share_across_petitions(client, make_
     assert set(dropped.values_list("last_error", flat=True)) == {"daily cap for this address"}
 
 
+def test_plus_tags_on_many_petitions_share_one_mailboxs_cap(client, make_petition, settings):
+    settings.CLARION_MAIL_PER_ADDRESS_PER_DAY = 2
+    for n in range(5):
+        petition = make_petition()
+        client.post(f"/p/{petition.slug}/sign/", _form(petition, email=f"victim+{n}@example.org"))
+    outbox_drain()
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 2
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.DROPPED).count() == 3
+
+
 def test_updates_and_deliveries_are_not_capped(client, petition, settings):
     from clarion.core.outbox import outbox_enqueue
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from clarion.confirmations.addresses import normalise_email
+from clarion.core.addresses import normalise_email
 from clarion.core.models import OutboxMessage
 from clarion.letters.models import IndividualSignature
 from clarion.petitions.models import Signature
