@@ -472,24 +472,22 @@ def _profile_summary(path: Path, top: int = 14) -> str:
 # --- phases -------------------------------------------------------------------------
 
 
-def _csrf(base: str, path: str) -> tuple[str, str]:
+def _form_token(base: str, path: str) -> str:
+    """The sign form's token from the page, as a browser reads it (no cookie needed)."""
     with urllib.request.urlopen(base + path, timeout=10) as response:
         html = response.read().decode()
-        cookies = response.headers.get_all("Set-Cookie") or []
-    cookie = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("csrftoken="))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
-    return cookie, token
+    return re.search(r'name="form_token" value="([^"]+)"', html)[1]
 
 
 def _sign(args, server: Server, profiler: Profiler) -> tuple[float, str]:
     from clarion.petitions.models import Signature
 
-    cookie, token = _csrf(server.base, "/p/bench-sign/")
+    token = _form_token(server.base, "/p/bench-sign/")
     run = datetime.now(UTC).strftime("%H%M%S")
     profiler.start("sign")
     r = _wrk(
         server.base + "/", args.seconds + 5, args.connections, "sign.lua",
-        "/p/bench-sign/sign/", cookie, token, run, str(args.seconds),
+        "/p/bench-sign/sign/", token, run, str(args.seconds),
     )  # fmt: skip
     profiler.stop()
     ours = Signature.objects.filter(email__startswith=f"b{run}-")

@@ -278,6 +278,14 @@ CLARION_TASK_TIME_LIMIT = env_int("CLARION_TASK_TIME_LIMIT", 300, minimum=1)
 
 # Seconds a rendered petition page is reused for anonymous visitors; 0 turns it off.
 CLARION_PAGE_CACHE_SECONDS = env_int("CLARION_PAGE_CACHE_SECONDS", 10, minimum=0)
+# What public pages (petitions, letters, stories, home, categories, countries) tell any
+# cache, a CDN included, for anonymous visitors: keep this many seconds
+# (Cache-Control max-age), then serve the kept copy for up to STALE seconds more while
+# fetching a fresh one (stale-while-revalidate). Counts stay fresh through the count
+# endpoint, which says COUNT_MAX_AGE. Personal pages are never shared (clarion.core.http).
+CLARION_PAGE_MAX_AGE = env_int("CLARION_PAGE_MAX_AGE", 60, minimum=0)
+CLARION_PAGE_STALE_SECONDS = env_int("CLARION_PAGE_STALE_SECONDS", 600, minimum=0)
+CLARION_COUNT_MAX_AGE = env_int("CLARION_COUNT_MAX_AGE", 5, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -243,13 +243,17 @@ def request(
         conn.close()
 
 
-_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_TOKEN_INPUT = re.compile(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]+)"')
 
 
-def form_token(server: Server, path: str) -> tuple[dict[str, str], str]:
-    """GET a page with a form: (its cookies, the CSRF token to post back)."""
+def form_token(server: Server, path: str) -> tuple[dict[str, str], dict[str, str]]:
+    """GET a page with a form: (its cookies, the token field to post back).
+
+    The field is the CSRF token on pages for one person, or the signed form token on the
+    public pages any cache may serve (clarion.core.formtoken).
+    """
     page = request(server, "GET", path)
     assert page.status == 200, f"GET {path}: {page.status}"
-    match = _CSRF_INPUT.search(page.body)
-    assert match, f"no CSRF token on {path}"
-    return page.cookies, match.group(1)
+    match = _TOKEN_INPUT.search(page.body)
+    assert match, f"no form token on {path}"
+    return page.cookies, {match.group(1): match.group(2)}

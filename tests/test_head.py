@@ -75,6 +75,7 @@ SAMPLES: dict[str, Callable[[Demo], tuple[dict, dict]]] = {
     "petitions:category": lambda d: ({"slug": d.category.slug}, {}),
     "petitions:detail": lambda d: ({"slug": d.petition.slug}, {}),
     "petitions:pdf": lambda d: ({"slug": d.petition.slug}, {}),
+    "petitions:count": lambda d: ({"slug": d.petition.slug}, {}),
     "petitions:sign": lambda d: ({"slug": d.petition.slug}, {}),
     "petitions:thanks": lambda d: ({"slug": d.petition.slug}, {}),
     "petitions:confirm": lambda d: ({"token": "not-a-real-token"}, {}),

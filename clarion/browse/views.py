@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
+from clarion.core.http import is_staff, public_page
 from clarion.core.text import truncate_at_sentence
 from clarion.letters import selectors as letter_selectors
 from clarion.news import selectors as news_selectors
@@ -31,6 +32,7 @@ EXTRACT_CHARS = 600
 
 
 @require_safe
+@public_page
 def news_index(request: HttpRequest) -> HttpResponse:
     languages = news_selectors.story_languages()
     # ?language=es shows the Spanish-language stories only; an unknown code shows all.
@@ -51,11 +53,12 @@ def news_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def news_story(request: HttpRequest, pk: int) -> HttpResponse:
     found = news_selectors.story_for_page(pk)
     if found is None:
         raise Http404(_("There is no story at this address."))
-    staff = request.user.is_staff
+    staff = is_staff(request)
     return render(
         request,
         "news/story.html",
@@ -67,6 +70,7 @@ def news_story(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def news_article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     found = news_selectors.article_for_page(pk)
     if found is None:
@@ -81,7 +85,7 @@ def news_article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "extract": truncate_at_sentence(found.text or found.summary, EXTRACT_CHARS),
             "coverage": news_selectors.other_coverage(found),
             "petitions": petition_selectors.petitions_about(
-                url=found.url, story_id=found.story_id, include_drafts=request.user.is_staff
+                url=found.url, story_id=found.story_id, include_drafts=is_staff(request)
             ),
         },
     )
@@ -91,6 +95,7 @@ def news_article(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def country_index(request: HttpRequest) -> HttpResponse:
     rows = [
         (code, countries.name(code), n) for code, n in petition_selectors.countries_with_counts()
@@ -100,6 +105,7 @@ def country_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     if code not in countries:
@@ -122,6 +128,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def region_index(request: HttpRequest) -> HttpResponse:
     rows = [
         (region, sorted((countries.name(code), code) for code in region.countries))
@@ -131,6 +138,7 @@ def region_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = regions.region(slug)
     if region is None:

@@ -10,7 +10,12 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -72,3 +77,57 @@ def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         return response
 
     return private
+
+
+def anonymous(request: HttpRequest) -> bool:
+    """Whether this visitor sees a page as every anonymous visitor does.
+
+    A session (a signed-in moderator or organiser) or pending flash messages (the
+    "your signature is confirmed" note) make a page personal. Only the cookies are
+    read: looking at ``request.user`` would load the session and add ``Vary: Cookie``.
+    """
+    return not (settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES)
+
+
+def is_staff(request: HttpRequest) -> bool:
+    """Whether a signed-in moderator sent this request, without touching the session
+    of a visitor who has none (which would add ``Vary: Cookie`` to a public page)."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+
+
+def share_with_caches(
+    request: HttpRequest, response: HttpResponse, max_age: int | None = None
+) -> HttpResponse:
+    """Let any cache (the browser's, a reverse proxy, a CDN) keep and serve this answer.
+
+    Only an anonymous visitor's 200 that sets no cookie is shared: ``public`` with a
+    short ``max-age`` and a longer ``stale-while-revalidate``, so a cache answers at
+    once and refreshes in the background, and an ``ETag`` (a hash of the body unless
+    the view set one), so a revalidation that finds the page unchanged costs a 304.
+    Anything else is marked ``private``: a shared cache must not hand one visitor's
+    page to another.
+    """
+    if response.has_header("Cache-Control"):
+        return response  # the view decided (a private page, an error page...)
+    if response.status_code != 200 or response.cookies or not anonymous(request):
+        patch_cache_control(response, private=True)
+        return response
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.CLARION_PAGE_MAX_AGE if max_age is None else max_age,
+        stale_while_revalidate=settings.CLARION_PAGE_STALE_SECONDS,
+    )
+    if not response.streaming and not response.has_header("ETag"):
+        set_response_etag(response)
+    return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page that is the same for every anonymous visitor: see ``share_with_caches``."""
+
+    @wraps(view)
+    def public(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return share_with_caches(request, view(request, *args, **kwargs))
+
+    return public

@@ -8,10 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clarion.appeals.selectors import appeal_for
-from clarion.core.http import client_ip, private_page
+from clarion.core import formtoken
+from clarion.core.http import client_ip, is_staff, private_page, public_page
 from clarion.core.pdf import pdf_response
 from clarion.letters import selectors
 from clarion.letters.forms import IndividualSignOnForm, OrganisationSignOnForm
@@ -29,7 +31,7 @@ PAGE_SIZE = 12
 
 
 def _letter_or_404(request: HttpRequest, slug: str) -> Letter:
-    letter = selectors.letter_for_page(slug, include_drafts=request.user.is_staff)
+    letter = selectors.letter_for_page(slug, include_drafts=is_staff(request))
     if letter is None:
         raise Http404(_("There is no letter at this address."))
     return letter
@@ -45,6 +47,11 @@ def _letter_context(request: HttpRequest, letter: Letter) -> dict:
     return selectors.letter_context(letter, _wanted_language(request))
 
 
+def _scope(letter: Letter) -> str:
+    """What the individual sign-on form's token names (see clarion.core.formtoken)."""
+    return f"letter:{letter.slug}"
+
+
 def _render_letter(
     request: HttpRequest,
     letter: Letter,
@@ -54,12 +61,15 @@ def _render_letter(
 ) -> HttpResponse:
     context = _letter_context(request, letter)
     context["form"] = form or IndividualSignOnForm()
+    # The same for every visitor, so the page can be cached and shared.
+    context["form_token"] = formtoken.issue(_scope(letter))
     context["share_url"] = request.build_absolute_uri(letter.get_absolute_url())
     context["appeal"] = appeal_for(letter.appeal_id, get_language() or settings.LANGUAGE_CODE)
     return render(request, "letters/detail.html", context, status=status)
 
 
 @require_safe
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     letters = selectors.with_list_data(selectors.public_letters()).order_by("-date", "-id")
     page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -67,6 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_letter(request, _letter_or_404(request, slug))
 
@@ -114,6 +125,7 @@ def endorse(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@csrf_exempt  # a signed form token instead of the CSRF cookie: see clarion.core.formtoken
 @private_page
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -123,6 +135,10 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if limited is not None:
         return limited
     form = IndividualSignOnForm(request.POST)
+    if not formtoken.token_accepted(request, _scope(letter)):
+        form.is_valid()  # keep what was typed, and its errors, on the form shown again
+        form.add_error(None, _("This form was open too long. Please send it again."))
+        return _render_letter(request, letter, form=form, status=400)
     if not form.is_valid():
         return _render_letter(request, letter, form=form, status=400)
     try:

@@ -27,6 +27,7 @@ A petition's ``signature_count`` is derived data, written only here:
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
@@ -85,15 +86,18 @@ def _fold(held: locks.Held) -> int:
         )
         if not pending:
             return folded
-        # GREATEST: a fold only ever raises a count (see the module's docstring).
-        folded += Petition.objects.filter(
-            pk__in={petition_id for _pk, petition_id in pending}
-        ).update(signature_count=Greatest(F("signature_count"), _confirmed_count_subquery()))
-        # Only now that the counts include them are these confirmations folded. One
-        # confirmed since the read above is not in the list and waits for the next fold.
-        Signature.objects.filter(pk__in=[pk for pk, _petition in pending]).update(
-            count_pending=False
-        )
+        # One transaction: a reader sees these confirmations either still pending or
+        # counted, never both (selectors.count_now adds the pending ones to the count).
+        with transaction.atomic():
+            # GREATEST: a fold only ever raises a count (see the module's docstring).
+            folded += Petition.objects.filter(
+                pk__in={petition_id for _pk, petition_id in pending}
+            ).update(signature_count=Greatest(F("signature_count"), _confirmed_count_subquery()))
+            # Only now that the counts include them are these confirmations folded. One
+            # confirmed since the read above is not in the list and waits for the next.
+            Signature.objects.filter(pk__in=[pk for pk, _petition in pending]).update(
+                count_pending=False
+            )
         if len(pending) < FOLD_BATCH or not held.renew():
             # Done, or the lease ran out and another folder carries on.
             return folded

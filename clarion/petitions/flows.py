@@ -64,7 +64,10 @@ class SignatureFlow(Flow):
         return item.petition.get_absolute_url() + "#sign"
 
     def after_confirm_url(self, item: Signature) -> str:
-        return item.petition.get_absolute_url() + "#count"
+        # An address no cache has seen (a browser or CDN may hold the petition page for
+        # a minute): the page is rendered for this signer, with a count that includes
+        # them (petitions.views.detail).
+        return item.petition.get_absolute_url() + "?confirmed=1#count"
 
     def is_open(self, item: Signature) -> bool:
         return item.petition.can_be_signed

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -190,6 +190,42 @@ def petition_page_version(slug: str) -> tuple[int, int, object] | None:
         )
         row = cursor.fetchone()
     return (row[0], row[1], row[2]) if row else None
+
+
+def petition_count(slug: str) -> Petition | None:
+    """A public petition's count and goal alone, for the count endpoint."""
+    return (
+        public_petitions()
+        .filter(slug=slug)
+        .only("pk", "slug", "signature_count", "signature_goal")
+        .first()
+    )
+
+
+def count_now(petition_id: int) -> int:
+    """The count including confirmations the worker has not folded in yet.
+
+    For the page a signer lands on after confirming, which must include their own
+    signature although the fold (``petitions.counts``) adds it a second or so later.
+    One statement, so it sees the petition and its pending marks at one instant: a fold
+    raises the count and clears the marks it counted in one transaction, so nothing is
+    counted twice or missed. Cheap: the pending marks sit in a small partial index.
+    """
+    pending = (
+        counted_signatures(petition_id)
+        .filter(count_pending=True)
+        .order_by()
+        .values("petition")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        Petition.objects.filter(pk=petition_id)
+        .annotate(pending=Coalesce(Subquery(pending), 0))
+        .values_list("signature_count", "pending")
+        .first()
+    )
+    return row[0] + row[1] if row else 0
 
 
 def petition_to_sign(slug: str, *, include_drafts: bool = False) -> Petition | None:

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.cache import set_response_etag
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from clarion.appeals.selectors import appeal_for
-from clarion.core.http import client_ip, private_page
+from clarion.core import formtoken
+from clarion.core.http import (
+    anonymous,
+    client_ip,
+    is_staff,
+    private_page,
+    public_page,
+    share_with_caches,
+)
 from clarion.core.pdf import pdf_response
 from clarion.petitions import charts, search, selectors
 from clarion.petitions.forms import SearchForm, SignForm
@@ -34,6 +43,7 @@ SEARCH_PAGE_SIZE = 10
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     sections = selectors.home_sections()
     return render(
@@ -50,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _petition_or_404(request: HttpRequest, slug: str) -> Petition:
-    petition = selectors.petition_for_page(slug, include_drafts=request.user.is_staff)
+    petition = selectors.petition_for_page(slug, include_drafts=is_staff(request))
     if petition is None:
         raise Http404(_("There is no petition at this address."))
     return petition
@@ -80,37 +90,26 @@ def _unpublished_or_404(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _scope(petition: Petition) -> str:
+    """What the sign form's token names: this petition (see clarion.core.formtoken)."""
+    return f"petition:{petition.slug}"
+
+
 def _render_petition(
-    request: HttpRequest,
-    petition: Petition,
-    form: SignForm,
-    status: int = 200,
-    *,
-    csrf_token: str | None = None,
+    request: HttpRequest, petition: Petition, form: SignForm, status: int = 200, **extra
 ) -> HttpResponse:
     context = {
         "petition": petition,
         "form": form,
+        # The same for every visitor, so the page can be cached and shared.
+        "form_token": formtoken.issue(_scope(petition)),
         "signatures": selectors.public_signatures(petition),
         "share_url": request.build_absolute_uri(petition.get_absolute_url()),
         # Rendered into the cached page; the figures themselves are cached too.
         "charts": charts.for_petition(petition),
+        **extra,
     }
-    if csrf_token is not None:
-        # Overrides the context processor's token (see _cached_petition_page).
-        context["csrf_token"] = csrf_token
     return render(request, "petitions/detail.html", context, status=status)
-
-
-def _page_cacheable(request: HttpRequest) -> bool:
-    """Whether this visitor sees the same page as every other anonymous visitor.
-
-    A session (a logged-in moderator sees drafts) or pending flash messages make the
-    page personal; only the CSRF token differs otherwise, and that is put in per request.
-    """
-    return settings.CLARION_PAGE_CACHE_SECONDS > 0 and not (
-        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
-    )
 
 
 def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -121,6 +120,8 @@ def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
     what the key can't see (the relative times of the latest signatures, a story's
     coverage) may lag, by at most CLARION_PAGE_CACHE_SECONDS. The cache is per process
     (or Redis with REDIS_URL); either way the key, not sharing, keeps pages right.
+    The page holds nothing of the visitor's, so it is served as it was stored, with
+    the ETag computed when it was rendered.
     """
     version = selectors.petition_page_version(slug)
     if version is None:
@@ -135,36 +136,68 @@ def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
         petition = selectors.petition_for_page(slug)
         if petition is None:
             raise Http404(_("There is no petition at this address."))
-        # Render with a random stand-in for the CSRF token; each visitor gets their own.
-        placeholder = secrets.token_urlsafe(24)
-        response = _render_petition(request, petition, SignForm(), csrf_token=placeholder)
-        entry = (placeholder, response.content.decode(response.charset))
+        response = _render_petition(request, petition, SignForm())
+        set_response_etag(response)
+        entry = (response.content, response["ETag"])
         cache.set(key, entry, settings.CLARION_PAGE_CACHE_SECONDS)
-    placeholder, html = entry
-    # get_token also makes the CSRF middleware set the cookie the token belongs to.
-    return HttpResponse(html.replace(placeholder, get_token(request), 1))
+    content, etag = entry
+    response = HttpResponse(content)
+    response["ETag"] = etag
+    return response
 
 
 @require_safe
+@public_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    if _page_cacheable(request):
+    if anonymous(request) and settings.CLARION_PAGE_CACHE_SECONDS > 0:
         return _cached_petition_page(request, slug)
-    petition = selectors.petition_for_page(slug, include_drafts=request.user.is_staff)
+    petition = selectors.petition_for_page(slug, include_drafts=is_staff(request))
     if petition is None or petition.is_unpublished_start:
         # Staff see a started petition as the public does; the admin has the rest.
         return _unpublished_or_404(request, slug)
+    # A personal page (a signer who has just confirmed, a moderator): the count
+    # includes the confirmations the worker has not folded in yet, theirs among them.
+    petition.signature_count = selectors.count_now(petition.pk)
     return _render_petition(request, petition, SignForm())
 
 
+@require_safe
+def count(request: HttpRequest, slug: str) -> HttpResponse:
+    """The count as JSON, for the page's script to keep a cached page's count fresh.
+
+    Tiny and the same for everyone, so caches may keep it for a few seconds
+    (CLARION_COUNT_MAX_AGE). The words come in the page's language, ready to show.
+    """
+    petition = selectors.petition_count(slug)
+    if petition is None:
+        return JsonResponse({"error": _("There is no petition at this address.")}, status=404)
+    number = petition.signature_count
+    body = {
+        "count": number,
+        "goal": petition.signature_goal,
+        "count_text": intcomma(number),
+        "label": ngettext("signature", "signatures", number),
+        "percent": petition.progress_percent,
+        "progress_label": _("%(percent)s%% of the goal") % {"percent": petition.progress_percent},
+    }
+    response = JsonResponse(body)
+    return share_with_caches(request, response, max_age=settings.CLARION_COUNT_MAX_AGE)
+
+
+@csrf_exempt  # a signed form token instead of the CSRF cookie: see clarion.core.formtoken
 @private_page
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     # Only the petition row is needed to take a signature; the page's extras (targets,
     # demands, categories, story) are read only when the form has to be shown again.
-    petition = selectors.petition_to_sign(slug, include_drafts=request.user.is_staff)
+    petition = selectors.petition_to_sign(slug, include_drafts=is_staff(request))
     if petition is None:
         raise Http404(_("There is no petition at this address."))
     form = SignForm(request.POST)
+    if not formtoken.token_accepted(request, _scope(petition)):
+        form.is_valid()  # keep what was typed, and its errors, on the form shown again
+        form.add_error(None, _("This form was open too long. Please send it again."))
+        return _render_petition(request, _petition_or_404(request, slug), form, status=400)
     if not form.is_valid():
         return _render_petition(request, _petition_or_404(request, slug), form, status=400)
     try:
@@ -194,6 +227,7 @@ def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
 
 
 @require_safe
+@public_page
 def category_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -203,6 +237,7 @@ def category_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, selectors.petitions_in_category(category))

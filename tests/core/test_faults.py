@@ -83,7 +83,7 @@ class Signers:
                     self.server,
                     "POST",
                     f"{path}sign/",
-                    form={**_form(email), "csrfmiddlewaretoken": token},
+                    form={**_form(email), **token},
                     cookies=cookies,
                 )
             except (OSError, AssertionError):
@@ -153,7 +153,7 @@ def test_it_keeps_every_acknowledged_signature_when_the_server_is_killed(make_pe
             server,
             "POST",
             f"{petition.get_absolute_url()}sign/",
-            form={**_form("after-restart@example.org"), "csrfmiddlewaretoken": token},
+            form={**_form("after-restart@example.org"), **token},
             cookies=cookies,
         )
         assert answer.status == 302, server.process.tail()
@@ -180,7 +180,7 @@ def _sign_and_confirm(server: Server, petition: Petition, email: str, seen: Coun
         server,
         "POST",
         f"{path}sign/",
-        form={**_form(email), "csrfmiddlewaretoken": token},
+        form={**_form(email), **token},
         cookies=cookies,
     )
     seen[f"sign {signed.status}"] += 1
@@ -191,7 +191,7 @@ def _sign_and_confirm(server: Server, petition: Petition, email: str, seen: Coun
     )
     link = f"/confirm/{confirm_token_from(body.get())}/"
     cookies, token = form_token(server, link)
-    confirmed = request(server, "POST", link, form={"csrfmiddlewaretoken": token}, cookies=cookies)
+    confirmed = request(server, "POST", link, form={**token}, cookies=cookies)
     seen[f"confirm {confirmed.status}"] += 1
 
 

@@ -201,7 +201,7 @@ def test_a_signature_counts_once_whichever_language_it_came_from(client, transla
     token = issued_token(signature)
     confirmed = client.post(f"/es/confirm/{token}/")
     assert confirmed.status_code == 302
-    assert confirmed["Location"] == f"/es{path}#count"
+    assert confirmed["Location"] == f"/es{path}?confirmed=1#count"
     fold()
     assert client.post(f"/es{path}sign/", spanish).status_code == 302
     assert client.post(f"{path}sign/", data).status_code == 302

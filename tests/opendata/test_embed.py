@@ -22,7 +22,7 @@ FORM = {
 
 
 def _token(html: str) -> str:
-    match = re.search(r'name="embed_token" value="([^"]+)"', html)
+    match = re.search(r'name="form_token" value="([^"]+)"', html)
     assert match, "the widget's form carries no token"
     return match.group(1)
 
@@ -52,7 +52,7 @@ def test_a_visitor_signs_inside_the_frame_without_any_cookie(petition):
     browser = Client(enforce_csrf_checks=True)
     html = browser.get(f"/p/{petition.slug}/embed/").content.decode()
     browser.cookies.clear()
-    response = browser.post(f"/p/{petition.slug}/embed/", {**FORM, "embed_token": _token(html)})
+    response = browser.post(f"/p/{petition.slug}/embed/", {**FORM, "form_token": _token(html)})
     assert response.status_code == 200
     assert "Check your email" in response.content.decode()
     assert "X-Frame-Options" not in response
@@ -68,9 +68,9 @@ def test_the_widget_refuses_posts_it_did_not_serve_and_bad_input(client, make_pe
     url = f"/p/{petition.slug}/embed/"
     assert client.post(url, FORM).status_code == 400
     foreign = _token(client.get(f"/p/{other.slug}/embed/").content.decode())
-    assert client.post(url, {**FORM, "embed_token": foreign}).status_code == 400
+    assert client.post(url, {**FORM, "form_token": foreign}).status_code == 400
     token = _token(client.get(url).content.decode())
-    bad = client.post(url, {**FORM, "email": "not-an-address", "embed_token": token})
+    bad = client.post(url, {**FORM, "email": "not-an-address", "form_token": token})
     assert bad.status_code == 400
     assert 'class="error"' in bad.content.decode()
     assert not Signature.objects.exists()
@@ -80,8 +80,8 @@ def test_the_widget_limits_signing_per_address(client, petition, settings):
     settings.CLARION_SIGN_API_PER_HOUR = 1
     url = f"/p/{petition.slug}/embed/"
     token = _token(client.get(url).content.decode())
-    assert client.post(url, {**FORM, "embed_token": token}).status_code == 200
-    again = client.post(url, {**FORM, "email": "dee@example.org", "embed_token": token})
+    assert client.post(url, {**FORM, "form_token": token}).status_code == 200
+    again = client.post(url, {**FORM, "email": "dee@example.org", "form_token": token})
     assert again.status_code == 429
     assert int(again["Retry-After"]) >= 1
     assert Signature.objects.count() == 1

@@ -1,4 +1,5 @@
-"""The cached petition page: shared by anonymous visitors, never behind on the count."""
+"""The petition page any cache can serve: the same bytes for every anonymous visitor,
+never behind on the count, and right for the signer who has just confirmed."""
 
 from __future__ import annotations
 
@@ -12,25 +13,95 @@ from tests.conftest import issued_token
 pytestmark = pytest.mark.django_db
 
 
-def _token(response) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+def _form_token(response) -> str:
+    return re.search(r'name="form_token" value="([^"]+)"', response.content.decode())[1]
 
 
 def _count(response) -> int:
     body = response.content.decode()
-    return int(re.search(r'class="count"><strong>([\d,]+)</strong>', body)[1].replace(",", ""))
+    found = re.search(r'class="count"><strong>([\d,]+)</strong>', body)
+    return int(found[1].replace(",", ""))
 
 
-def test_each_visitor_gets_a_working_token_of_their_own(petition):
+def _data(n: int) -> dict[str, str]:
+    return {"full_name": "Ana", "email": f"v{n}@example.org", "country": "GB"}
+
+
+def test_an_anonymous_visit_carries_no_per_visitor_state(petition):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     page_one = first.get(petition.get_absolute_url())
     page_two = second.get(petition.get_absolute_url())
-    assert _token(page_one) != _token(page_two)
+    assert page_one.status_code == page_two.status_code == 200
+    # No cookie, nothing that differs per visitor, nothing that tells caches to vary.
+    assert not page_one.cookies and not page_two.cookies
+    assert page_one.content == page_two.content
+    assert "csrfmiddlewaretoken" not in page_one.content.decode()
+    assert "Cookie" not in page_one.get("Vary", "")
+    cache_control = page_one["Cache-Control"]
+    assert "public" in cache_control and "max-age=60" in cache_control
+    assert "stale-while-revalidate=600" in cache_control
+    assert page_one["ETag"] == page_two["ETag"]
+
+
+def test_the_shared_form_token_lets_every_visitor_sign(petition):
+    token = _form_token(Client().get(petition.get_absolute_url()))
     sign_url = f"{petition.get_absolute_url()}sign/"
-    for n, (client, page) in enumerate(((first, page_one), (second, page_two))):
-        data = {"full_name": "Ana", "email": f"v{n}@example.org", "country": "GB"}
-        response = client.post(sign_url, {**data, "csrfmiddlewaretoken": _token(page)})
-        assert response.status_code == 302
+    for n in range(2):
+        # A fresh browser each time, which never saw a cookie from this site.
+        browser = Client(enforce_csrf_checks=True)
+        response = browser.post(sign_url, {**_data(n), "form_token": token})
+        assert response.status_code == 302, response.content.decode()[:500]
+
+
+def test_a_post_without_this_petitions_token_is_refused(petition, make_petition):
+    other = make_petition(title="Another", slug="another")
+    foreign = _form_token(Client().get(other.get_absolute_url()))
+    sign_url = f"{petition.get_absolute_url()}sign/"
+    strict = Client(enforce_csrf_checks=True)
+    for data in (_data(1), {**_data(2), "form_token": foreign}, {**_data(3), "form_token": "x"}):
+        response = strict.post(sign_url, data)
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "This form was open too long" in body
+        # What was typed is kept, with a fresh token to send it again.
+        assert 'value="Ana"' in body and _form_token(response)
+    assert not petition.signatures.exists()
+
+
+def test_a_revalidation_of_an_unchanged_page_costs_a_304(client, petition, sign):
+    first = client.get(petition.get_absolute_url())
+    again = client.get(petition.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    sign(petition, "a@example.org")
+    changed = client.get(petition.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and _count(changed) == 1
+
+
+def test_the_count_endpoint_is_small_and_cacheable(client, petition, sign):
+    sign(petition, "a@example.org")
+    petition.refresh_from_db()
+    response = client.get(f"{petition.get_absolute_url()}count.json")
+    assert response.status_code == 200
+    percent = petition.progress_percent
+    assert response.json() == {
+        "count": 1,
+        "goal": petition.signature_goal,
+        "count_text": "1",
+        "label": "signature",
+        "percent": percent,
+        "progress_label": f"{percent}% of the goal",
+    }
+    assert "max-age=5" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    assert not response.cookies
+    spanish = client.get(f"/es{petition.get_absolute_url()}count.json").json()
+    assert spanish["label"] == "firma" and "% de la meta" in spanish["progress_label"]
+    assert client.get("/p/no-such-petition/count.json").status_code == 404
+
+
+def test_the_page_points_its_script_at_the_count(client, petition):
+    body = client.get(petition.get_absolute_url()).content.decode()
+    assert f'data-count-url="{petition.get_absolute_url()}count.json"' in body
+    assert 'data-count="0"' in body
 
 
 def test_a_repeat_view_is_one_query(client, petition, django_assert_num_queries):
@@ -48,19 +119,30 @@ def test_the_count_is_never_behind(client, petition, sign):
     assert "A supporter" in page.content.decode()
 
 
-def test_a_visitor_with_a_flash_message_gets_a_fresh_page(client, petition, sign):
-    client.get(petition.get_absolute_url())
+def test_the_signer_lands_on_a_page_that_counts_them(client, petition, sign):
+    sign(petition, "a@example.org")
+    assert _count(client.get(petition.get_absolute_url())) == 1
     signature = sign(petition, "b@example.org", confirm=False)
-    response = client.post(f"/confirm/{issued_token(signature)}/", follow=True)
-    assert "Your signature is confirmed" in response.content.decode()
+    response = client.post(f"/confirm/{issued_token(signature)}/")
+    # An address no cache has seen, rendered for this signer, not shared.
+    assert response["Location"].endswith("?confirmed=1#count")
+    landing = client.get(response["Location"])
+    assert "Your signature is confirmed" in landing.content.decode()
+    # The worker has not folded the confirmation into the stored count yet...
+    petition.refresh_from_db()
+    assert petition.signature_count == 1
+    # ...but the signer sees it counted, on a page no shared cache may keep.
+    assert _count(landing) == 2
+    assert "private" in landing["Cache-Control"] and "public" not in landing["Cache-Control"]
 
 
-def test_a_moderator_sees_an_uncached_page(client, petition, moderator):
+def test_a_moderator_sees_an_uncached_private_page(client, petition, moderator):
     client.get(petition.get_absolute_url())
     client.force_login(moderator)
     response = client.get(petition.get_absolute_url())
     assert response.status_code == 200
     assert response.context is not None and response.context["petition"] == petition
+    assert "private" in response["Cache-Control"]
 
 
 def test_caching_can_be_turned_off(client, petition, settings):

@@ -130,19 +130,20 @@ def test_it_refuses_a_get(client, petition):
     assert client.get(_sign_url(petition)).status_code == 405
 
 
-def test_it_needs_the_csrf_token(petition):
+def test_it_needs_the_form_token(petition):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(_sign_url(petition), VALID)
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert "This form was open too long" in response.content.decode()
     assert not Signature.objects.exists()
 
 
-def test_it_works_with_the_csrf_token_from_the_page(petition):
+def test_it_works_with_the_form_token_from_the_page(petition):
     strict = Client(enforce_csrf_checks=True)
     page = strict.get(petition.get_absolute_url())
-    # From the HTML, as a browser sends it: the cached page puts each visitor's token in.
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
-    response = strict.post(_sign_url(petition), {**VALID, "csrfmiddlewaretoken": token})
+    # From the HTML, as a browser sends it; the page is the same for every visitor.
+    token = re.search(r'name="form_token" value="([^"]+)"', page.content.decode())[1]
+    response = strict.post(_sign_url(petition), {**VALID, "form_token": token})
     assert response.status_code == 302
 
 

@@ -71,3 +71,38 @@ var summary = document.querySelector("[data-focus-on-load]");
 if (summary && document.activeElement !== summary) {
   summary.focus();
 }
+
+// A petition page may come from a cache (a CDN keeps it for a minute): its count is
+// brought up to date from the small count endpoint, now and while the page is open.
+// The count shown never goes down: a signer who has just confirmed sees a count that
+// includes them, which a cached answer may not yet.
+(function () {
+  var box = document.querySelector("[data-count-url]");
+  if (!box || !window.fetch || !window.JSON) return;
+  var number = box.querySelector(".count strong");
+  var bar = box.querySelector("progress");
+  var shown = parseInt(box.getAttribute("data-count"), 10) || 0;
+  function refresh() {
+    fetch(box.getAttribute("data-count-url"), { credentials: "omit" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || typeof data.count !== "number" || data.count <= shown) return;
+        shown = data.count;
+        box.setAttribute("data-count", String(shown));
+        if (number) {
+          number.textContent = data.count_text;
+          // The word after the number ("signatures"), singular or plural as it now is.
+          var word = number.nextSibling;
+          if (word && word.nodeType === 3) word.nodeValue = " " + data.label + " ";
+        }
+        if (bar) {
+          bar.value = Math.min(data.count, data.goal);
+          bar.textContent = data.percent + "%";
+          bar.setAttribute("aria-label", data.progress_label);
+        }
+      })
+      .catch(function () {});
+  }
+  refresh();
+  setInterval(function () { if (!document.hidden) refresh(); }, 30000);
+})();
