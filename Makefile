@@ -83,12 +83,14 @@ audit: setup-dev
 	# --strict: a package the service can't look up is a failure, not a pass.
 	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
-## make bench: the site under load (bench/web.py) on SQLite, then on PostgreSQL if reachable
+## make bench: the site under load (bench/web.py) on SQLite, then on PostgreSQL with Redis if reachable
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--seconds 30" or "--profile"; see bench/web.py.
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/clarion_bench
+# Its own database number: RQ names its keys itself, and the bench's must not meet a site's.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 bench: setup-dev wrk
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
-	$(BIN)/python bench/web.py --database-url $(BENCH_PG_URL) $(BENCH_ARGS)
+	$(BIN)/python bench/web.py --database-url $(BENCH_PG_URL) --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
 
 ## make eval-news: score the news desk on real coverage (eval/news/), fresh database each run
 # EVAL_ARGS passes options, e.g. EVAL_ARGS="--half a --verbose"; see eval/news/run.py.

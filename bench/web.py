@@ -45,7 +45,7 @@ VAR = ROOT / "var" / "bench"
 SECRET = "bench-only-secret-" + "x" * 40
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/clarion_bench"
 # Bump when the generated data changes shape, so cached files are rebuilt.
-DATA_VERSION = 2
+DATA_VERSION = 3
 
 # Words petitions are made of. The topical ones are frequent (a search for them matches
 # thousands of petitions), the made-up ones rare: queries cover both ends.
@@ -121,7 +121,24 @@ def _check_database(url: str) -> str | None:
     return None
 
 
-def _django(database_url: str, var_dir: Path) -> None:
+def _check_redis(url: str) -> str | None:
+    """Why this Redis can't be used, or None."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _django(database_url: str, var_dir: Path, redis_url: str = "") -> None:
+    if redis_url:
+        # The cache, rate limits, locks and queue in Redis, as a site that outgrew one
+        # machine runs them; a prefix of its own keeps the bench's keys apart.
+        os.environ.update({"REDIS_URL": redis_url, "CLARION_REDIS_PREFIX": "clarion-bench"})
+    else:
+        os.environ.pop("REDIS_URL", None)
     os.environ.update(
         {
             "DEBUG": "0",
@@ -217,9 +234,10 @@ def _generate(petitions: int, signatures: int) -> None:
         columns = (
             "petition_id, full_name, email, email_normalised, country, postcode, comment, "
             "show_name, wants_updates, language, ip_hash, created_at, confirmed_at, "
-            "token_hash, token_expires_at, count_pending, held, review, hold_reason, hold_detail"
+            "token_hash, token_expires_at, count_pending, held, review, hold_reason, hold_detail, "
+            "contact_by_organiser, source"
         )
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 20)})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 22)})"  # noqa: S608
         expires = now + timedelta(days=3)
 
         def rows():
@@ -234,6 +252,7 @@ def _generate(petitions: int, signatures: int) -> None:
                         k % 3 == 0, False, "en", "", when, when, f"{n:064x}", expires,
                         False,  # already counted: the petitions' counts are set above
                         False, "clear", "", "",  # not held by the abuse controls
+                        False, "",  # no organiser contact, no ?source= tag
                     )  # fmt: skip
 
         with connection.cursor() as cursor:
@@ -528,6 +547,9 @@ def _fmt(r: Result) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="", help="default: a SQLite file in var/bench/")
+    parser.add_argument(
+        "--redis-url", default="", help="cache, limits, locks and queue in this Redis"
+    )
     parser.add_argument("--seconds", type=int, default=10, help="length of each phase")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument(
@@ -555,12 +577,20 @@ def main() -> None:
     var_dir = VAR / ("run-pg" if kind == "PostgreSQL" else "run-sqlite")
     var_dir.mkdir(exist_ok=True)
     shown_url = re.sub(r"//[^@/]*@", "//", url)
-    print(f"== Clarion web bench on {kind} ({shown_url})", flush=True)
+    with_redis = (
+        f" with Redis ({re.sub(r'//[^@/]*@', '//', args.redis_url)})" if args.redis_url else ""
+    )
+    print(f"== Clarion web bench on {kind} ({shown_url}){with_redis}", flush=True)
     problem = _check_database(url)
     if problem:
         print(f"  {kind} is not usable here, skipped: {problem}")
         return
-    _django(url, var_dir)
+    if args.redis_url:
+        problem = _check_redis(args.redis_url)
+        if problem:
+            print(f"  Redis is not usable here, skipped: {problem}")
+            return
+    _django(url, var_dir, args.redis_url)
     try:
         _prepare(args, url, var_dir)
     except Exception as exc:

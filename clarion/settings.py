@@ -278,6 +278,9 @@ CLARION_TASK_TIME_LIMIT = env_int("CLARION_TASK_TIME_LIMIT", 300, minimum=1)
 
 # Seconds a rendered petition page is reused for anonymous visitors; 0 turns it off.
 CLARION_PAGE_CACHE_SECONDS = env_int("CLARION_PAGE_CACHE_SECONDS", 10, minimum=0)
+# Seconds each server process serves its own copy of a petition page without asking the
+# database or the shared cache (clarion.core.recent); 0 turns it off.
+CLARION_PAGE_LOCAL_SECONDS = env_int("CLARION_PAGE_LOCAL_SECONDS", 1, minimum=0)
 # What public pages (petitions, letters, stories, home, categories, countries) tell any
 # cache, a CDN included, for anonymous visitors: keep this many seconds
 # (Cache-Control max-age), then serve the kept copy for up to STALE seconds more while

@@ -257,14 +257,25 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_local_page_copy(settings):
+    # Each process serves its own copy of a petition page for a second (clarion.core.recent):
+    # tests that sign and look again at once would see that second's copy. The tests of
+    # that copy (tests/petitions/test_page_cache.py) turn it back on.
+    settings.CLARION_PAGE_LOCAL_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rendered fragments and pages live in the per-process cache; no test sees another's.
+    from clarion.core.recent import forget_all
     from clarion.petitions.abuse import forget_rules
 
     _clear_cache()
+    forget_all()  # the pages this process kept for a second
     forget_rules()  # the abuse rules this process compiled from another test's rows
     yield
     _clear_cache()
+    forget_all()
     forget_rules()
 
 
