@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser gettext java messages bench wrk eval-news clean
+.PHONY: run test test-postgres audit lint check-migrations pytest setup setup-dev browser gettext java messages bench bench-cluster wrk eval-news clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,13 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 bench: setup-dev wrk
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
 	$(BIN)/python bench/web.py --database-url $(BENCH_PG_URL) --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
+
+## make bench-cluster: two servers and two workers on one PostgreSQL and Redis, and checks that they agree
+# Its own database (dropped and created each run) and Redis database (emptied each run).
+CLUSTER_PG_URL ?= postgres://postgres@127.0.0.1:5432/clarion_cluster
+CLUSTER_REDIS_URL ?= redis://127.0.0.1:6379/7
+bench-cluster: setup-dev wrk
+	$(BIN)/python bench/cluster.py --database-url $(CLUSTER_PG_URL) --redis-url $(CLUSTER_REDIS_URL) $(BENCH_ARGS)
 
 ## make eval-news: score the news desk on real coverage (eval/news/), fresh database each run
 # EVAL_ARGS passes options, e.g. EVAL_ARGS="--half a --verbose"; see eval/news/run.py.
