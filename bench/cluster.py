@@ -216,6 +216,7 @@ Petition.objects.create(
         cwd=ROOT,
         env=env,
         check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 

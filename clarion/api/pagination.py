@@ -30,14 +30,15 @@ class Window(Protocol):
 class Rendered:
     """``source`` paged as the API shows it: each item through ``render``."""
 
-    def __init__(self, source: Window, render: Callable[[Any], dict]) -> None:
+    def __init__(self, source: Window | list, render: Callable[[Any], dict]) -> None:
         self.source, self.render = source, render
 
     def all(self) -> Rendered:
         return self
 
     def count(self) -> int:
-        return self.source.count()
+        # A list (already read, as the categories are) is counted, not queried.
+        return len(self.source) if isinstance(self.source, list) else self.source.count()
 
     def __getitem__(self, window: slice) -> list[dict]:
         return [self.render(item) for item in self.source[window]]
