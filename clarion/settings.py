@@ -281,11 +281,12 @@ CLARION_PAGE_CACHE_SECONDS = env_int("CLARION_PAGE_CACHE_SECONDS", 10, minimum=0
 # Seconds each server process serves its own copy of a petition page without asking the
 # database or the shared cache (clarion.core.recent); 0 turns it off.
 CLARION_PAGE_LOCAL_SECONDS = env_int("CLARION_PAGE_LOCAL_SECONDS", 1, minimum=0)
-# What public pages (petitions, letters, stories, home, categories, countries) tell any
-# cache, a CDN included, for anonymous visitors: keep this many seconds
-# (Cache-Control max-age), then serve the kept copy for up to STALE seconds more while
-# fetching a fresh one (stale-while-revalidate). Counts stay fresh through the count
-# endpoint, which says COUNT_MAX_AGE. Personal pages are never shared (clarion.core.http).
+# What public pages (petitions, letters, stories, home, categories, countries) tell
+# shared caches (a proxy, a CDN) for anonymous visitors: keep this many seconds
+# (Cache-Control s-maxage), then serve the kept copy for up to STALE seconds more while
+# fetching a fresh one (stale-while-revalidate). Browsers get max-age=0 and revalidate.
+# Counts stay fresh through the count endpoint, which says COUNT_MAX_AGE to every cache.
+# Personal pages are never shared (clarion.core.http).
 CLARION_PAGE_MAX_AGE = env_int("CLARION_PAGE_MAX_AGE", 60, minimum=0)
 CLARION_PAGE_STALE_SECONDS = env_int("CLARION_PAGE_STALE_SECONDS", 600, minimum=0)
 CLARION_COUNT_MAX_AGE = env_int("CLARION_COUNT_MAX_AGE", 5, minimum=0)

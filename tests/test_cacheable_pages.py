@@ -1,6 +1,6 @@
 """Public pages any cache can serve: for an anonymous visitor, the petition, letter,
 home, category, country, region and story pages carry nothing of that visitor (no
-``Set-Cookie``, no ``Vary: Cookie``), say ``public`` with a ``max-age`` and a
+``Set-Cookie``, no ``Vary: Cookie``), say ``public`` with an ``s-maxage`` and a
 ``stale-while-revalidate``, and answer a revalidation of an unchanged page with 304.
 A visitor with a session gets the same address marked ``private``.
 
@@ -78,7 +78,7 @@ def test_an_anonymous_visit_to_any_public_page_can_be_cached_by_anyone():
             problems.append(f"sets {headers['set-cookie']}")
         if any("cookie" in vary.lower() for vary in headers.get("vary", [])):
             problems.append(f"Vary: {headers['vary']}")
-        if not all(part in control for part in ("public", "max-age=", "stale-while-revalidate=")):
+        if not all(part in control for part in ("public", "s-maxage=", "stale-while-revalidate=")):
             problems.append(f"Cache-Control: {control!r}")
         if "etag" not in headers:
             problems.append("no ETag")

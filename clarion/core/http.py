@@ -98,12 +98,15 @@ def is_staff(request: HttpRequest) -> bool:
 def share_with_caches(
     request: HttpRequest, response: HttpResponse, max_age: int | None = None
 ) -> HttpResponse:
-    """Let any cache (the browser's, a reverse proxy, a CDN) keep and serve this answer.
+    """Let any cache (a reverse proxy, a CDN, the browser) keep and serve this answer.
 
-    Only an anonymous visitor's 200 that sets no cookie is shared: ``public`` with a
-    short ``max-age`` and a longer ``stale-while-revalidate``, so a cache answers at
-    once and refreshes in the background, and an ``ETag`` (a hash of the body unless
-    the view set one), so a revalidation that finds the page unchanged costs a 304.
+    Only an anonymous visitor's 200 that sets no cookie is shared: ``public``, kept by
+    shared caches for ``s-maxage`` (CLARION_PAGE_MAX_AGE, or ``max_age``) and served
+    stale for ``stale-while-revalidate`` more while they fetch a fresh copy; an ``ETag``
+    (a hash of the body unless the view set one) makes a revalidation that finds the
+    page unchanged cost a 304. Browsers get ``max-age=0``: they revalidate each time,
+    so someone who has just started, signed or approved a petition sees the change on
+    their next page (a 304 when nothing changed), while a CDN spares Clarion the crowd.
     Anything else is marked ``private``: a shared cache must not hand one visitor's
     page to another.
     """
@@ -112,10 +115,12 @@ def share_with_caches(
     if response.status_code != 200 or response.cookies or not anonymous(request):
         patch_cache_control(response, private=True)
         return response
+    shared = settings.CLARION_PAGE_MAX_AGE if max_age is None else max_age
     patch_cache_control(
         response,
         public=True,
-        max_age=settings.CLARION_PAGE_MAX_AGE if max_age is None else max_age,
+        max_age=0 if max_age is None else max_age,
+        s_maxage=shared,
         stale_while_revalidate=settings.CLARION_PAGE_STALE_SECONDS,
     )
     if not response.streaming and not response.has_header("ETag"):
