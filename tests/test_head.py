@@ -70,7 +70,7 @@ class Demo:
 SAMPLES: dict[str, Callable[[Demo], tuple[dict, dict]]] = {
     "healthz": lambda d: ({}, {}),
     "petitions:home": lambda d: ({}, {}),
-    "petitions:search": lambda d: ({}, {"q": "water"}),
+    "browse:search": lambda d: ({}, {"q": "water"}),
     "petitions:category_index": lambda d: ({}, {}),
     "petitions:category": lambda d: ({"slug": d.category.slug}, {}),
     "petitions:detail": lambda d: ({"slug": d.petition.slug}, {}),

@@ -5,6 +5,7 @@ stories. Views stay thin: the reads are each app's selectors."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -16,14 +17,71 @@ from clarion.core.http import is_staff, public_page
 from clarion.core.text import truncate_at_sentence
 from clarion.letters import selectors as letter_selectors
 from clarion.news import selectors as news_selectors
+from clarion.petitions import search as petition_search
 from clarion.petitions import selectors as petition_selectors
+from clarion.petitions.forms import SearchForm
+from clarion.petitions.models import Demand
 from clarion.taxonomy import regions
 
 PAGE_SIZE = 12
+SEARCH_PAGE_SIZE = 10
+# Letters and stories listed beside the petitions a search finds.
+MATCHES_SHOWN = 5
 
 
 def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
     return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Petitions ranked by the full-text index, then the open letters and news stories
+    whose words match (few, and listed plainly)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "petitions/search.html", {"form": form}, status=400)
+    query = form.cleaned_data["q"]
+    page_number = form.cleaned_data["page"] or 1
+    results = petition_search.search(
+        query,
+        # Demands too: each hit's snippet is cut from its words in the page's language.
+        petition_selectors.with_card_data(petition_selectors.public_petitions()).prefetch_related(
+            Prefetch("demands", queryset=Demand.objects.order_by("position", "id"))
+        ),
+        offset=(page_number - 1) * SEARCH_PAGE_SIZE,
+        limit=SEARCH_PAGE_SIZE,
+        public=True,
+    )
+    pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
+    first_page = page_number == 1 and bool(query)
+    context = {
+        "form": form,
+        "query": query,
+        "results": results,
+        "page_number": page_number,
+        "first_rank": (page_number - 1) * SEARCH_PAGE_SIZE + 1,
+        "pages": pages,
+        "has_previous": page_number > 1,
+        "has_next": page_number < pages,
+        # Letters and stories are few: the ones that match are listed on the first page.
+        "letters": letter_selectors.search_letters(query, MATCHES_SHOWN) if first_page else [],
+        "stories": news_selectors.search_stories(query, MATCHES_SHOWN) if first_page else [],
+    }
+    if not query or not results.total:
+        # Somewhere to go from an empty search box or an empty answer: a likelier
+        # spelling, the categories, and what people are signing now.
+        context["suggestion"] = petition_search.suggest(query) if query else ""
+        context["browse_categories"] = [
+            c for c in petition_selectors.categories_with_counts() if c.petition_count
+        ]
+        # What the home page found trending in the last minute, if it is at hand: worked
+        # out afresh, it would cost an empty search far more than the search itself.
+        trending = petition_selectors.trending(4, compute=False)
+        context["browse_petitions"] = trending or petition_selectors.newest(4)
+    return render(request, "petitions/search.html", context)
 
 
 # --- the news desk ---------------------------------------------------------------------

@@ -93,3 +93,14 @@ def hide_emails(text: str, replacement: str = "[email hidden]") -> str:
     would be harvested, so no public page shows one whatever got stored.
     """
     return EMAIL_LIKE.sub(replacement, text)
+
+
+# What a search box's words are: runs of letters and digits, lower case, at most so many.
+_QUERY_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_WORDS = 12
+
+
+def query_words(query: str) -> list[str]:
+    """The words of what someone typed into a search box, lower case, at most twelve;
+    punctuation and operators are dropped, so no query syntax can get through."""
+    return _QUERY_WORD.findall(query.lower())[:MAX_QUERY_WORDS]

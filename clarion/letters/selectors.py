@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
+from clarion.core.text import query_words
 from clarion.letters.models import (
     Addressee,
     IndividualSignature,
@@ -39,6 +40,27 @@ INDIVIDUAL_PUBLIC_FIELDS = ("id", "letter_id", "full_name", "affiliation", "coun
 
 def public_letters() -> QuerySet[Letter]:
     return Letter.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def search_letters(query: str, limit: int) -> list[Letter]:
+    """Public letters with every word of ``query`` in their title or text, in any of
+    their languages; newest first.
+
+    Letters are few (dozens to hundreds), so a plain case-insensitive match of each word
+    is quick enough and needs no index of its own; petitions have the full-text one.
+    """
+    words = query_words(query)
+    if not words:
+        return []
+    letters = public_letters()
+    for word in words:
+        letters = letters.filter(
+            Q(title__icontains=word)
+            | Q(body__icontains=word)
+            | Q(translations__title__icontains=word)
+            | Q(translations__body__icontains=word)
+        )
+    return list(letters.distinct().order_by("-date", "-id")[:limit])
 
 
 def with_list_data(queryset: QuerySet[Letter]) -> QuerySet[Letter]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
+from clarion.core.text import query_words
 from clarion.news.models import Article, Story
 from clarion.taxonomy import countries
 
@@ -69,6 +70,21 @@ def article_for_page(pk: int) -> Article | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def search_stories(query: str, limit: int) -> list[Story]:
+    """Stories whose title holds every word of ``query``, latest first.
+
+    A plain case-insensitive match of each word, over the indexed order of the latest
+    stories: enough for the few stories a search lists beside the petitions.
+    """
+    words = query_words(query)
+    if not words:
+        return []
+    stories = latest_stories()
+    for word in words:
+        stories = stories.filter(title__icontains=word)
+    return list(stories[:limit])
 
 
 def story_for_page(pk: int) -> Story | None:

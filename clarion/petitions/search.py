@@ -49,7 +49,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from clarion.core.text import markdown_to_text
+from clarion.core.text import markdown_to_text, query_words
 from clarion.petitions.models import Petition
 
 TABLE = "petitions_search"
@@ -224,7 +224,7 @@ def rebuild_index(petitions: Iterable[Petition] | None = None) -> int:
 
 
 def _terms(query: str) -> list[str]:
-    return _TOKEN.findall(query.lower())[:MAX_QUERY_TERMS]
+    return query_words(query)
 
 
 def to_match_expression(query: str, any_word: bool = False) -> str:

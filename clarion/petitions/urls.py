@@ -7,7 +7,6 @@ app_name = "petitions"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search_view, name="search"),
     path("categories/", views.category_index, name="category_index"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("p/<slug:slug>/", views.detail, name="detail"),

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import set_response_etag
@@ -29,9 +28,9 @@ from clarion.core.http import (
 )
 from clarion.core.pdf import pdf_response
 from clarion.core.recent import Recent
-from clarion.petitions import charts, search, selectors
+from clarion.petitions import charts, selectors
 from clarion.petitions.forms import SearchForm, SignForm
-from clarion.petitions.models import Demand, Petition
+from clarion.petitions.models import Petition
 from clarion.petitions.pdf import petition_document
 from clarion.petitions.services import (
     SignatureError,
@@ -252,48 +251,6 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, selectors.petitions_in_category(category))
     return render(request, "petitions/category_detail.html", {"category": category, "page": page})
-
-
-@require_safe
-def search_view(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return render(request, "petitions/search.html", {"form": form}, status=400)
-    query = form.cleaned_data["q"]
-    page_number = form.cleaned_data["page"] or 1
-    results = search.search(
-        query,
-        # Demands too: each hit's snippet is cut from its words in the page's language.
-        selectors.with_card_data(selectors.public_petitions()).prefetch_related(
-            Prefetch("demands", queryset=Demand.objects.order_by("position", "id"))
-        ),
-        offset=(page_number - 1) * SEARCH_PAGE_SIZE,
-        limit=SEARCH_PAGE_SIZE,
-        public=True,
-    )
-    pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
-    context = {
-        "form": form,
-        "query": query,
-        "results": results,
-        "page_number": page_number,
-        "first_rank": (page_number - 1) * SEARCH_PAGE_SIZE + 1,
-        "pages": pages,
-        "has_previous": page_number > 1,
-        "has_next": page_number < pages,
-    }
-    if not query or not results.total:
-        # Somewhere to go from an empty search box or an empty answer: a likelier
-        # spelling, the categories, and what people are signing now.
-        context["suggestion"] = search.suggest(query) if query else ""
-        context["browse_categories"] = [
-            c for c in selectors.categories_with_counts() if c.petition_count
-        ]
-        # What the home page found trending in the last minute, if it is at hand: worked
-        # out afresh, it would cost an empty search far more than the search itself.
-        trending = selectors.trending(4, compute=False)
-        context["browse_petitions"] = trending or selectors.newest(4)
-    return render(request, "petitions/search.html", context)
 
 
 @require_safe
