@@ -75,8 +75,15 @@ def newest(limit: int = 6, *, exclude: Collection[int] = ()) -> list[Petition]:
 
 
 def recently_updated(limit: int = 6, *, exclude: Collection[int] = ()) -> list[Petition]:
-    qs = public_petitions().exclude(pk__in=list(exclude)).order_by("-updated_at")
-    return list(with_card_data(qs)[:limit])
+    # The newest of each public status, merged here: over `status IN (...)` SQLite sorts
+    # every public petition, while one status at a time walks the (status, updated)
+    # index and stops after `limit` rows.
+    found: list[Petition] = []
+    for status in PUBLIC_STATUSES:
+        qs = Petition.objects.filter(status=status).exclude(pk__in=list(exclude))
+        found += with_card_data(qs.order_by("-updated_at"))[:limit]
+    found.sort(key=lambda petition: (petition.updated_at, petition.pk), reverse=True)
+    return found[:limit]
 
 
 # Trending is an aggregate over a day's signatures: on a busy site, hundreds of
