@@ -140,22 +140,19 @@ def _start(name: str, env: dict[str, str]) -> Machine:
     var_dir = VAR / name
     var_dir.mkdir(parents=True, exist_ok=True)
     own = {**env, "PORT": str(port), "HOST": "127.0.0.1", "CLARION_VAR_DIR": str(var_dir)}
-    with (var_dir / "server.log").open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "clarion.manage", "serve"],
-            cwd=ROOT,
-            env=own,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    with (var_dir / "worker.log").open("w") as out:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "clarion.manage", "worker"],
-            cwd=ROOT,
-            env=own,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    processes = []
+    for command in ("serve", "worker"):
+        with (var_dir / f"{command}.log").open("w") as out:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "clarion.manage", command],
+                    cwd=ROOT,
+                    env=own,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    server, worker = processes
     machine = Machine(name, f"http://127.0.0.1:{port}", server, worker, var_dir)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and server.poll() is None:
@@ -166,7 +163,7 @@ def _start(name: str, env: dict[str, str]) -> Machine:
         except OSError:
             time.sleep(0.3)
     machine.stop()
-    sys.exit(f"machine {name} did not start:\n{(var_dir / 'server.log').read_text()[-3000:]}")
+    sys.exit(f"machine {name} did not start:\n{(var_dir / 'serve.log').read_text()[-3000:]}")
 
 
 # --- set-up -----------------------------------------------------------------------
