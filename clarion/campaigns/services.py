@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -49,7 +50,7 @@ from clarion.core.outbox import outbox_enqueue
 from clarion.core.tokens import absolute, token_hash
 from clarion.news.article_page import ArticleUnreadable, related_article
 from clarion.petitions import services as petitions
-from clarion.petitions.models import Demand, Petition, RejectionReason
+from clarion.petitions.models import Demand, Milestone, Petition, RejectionReason
 from clarion.taxonomy.models import Category, Target
 
 DAY = 24 * 60 * 60
@@ -230,11 +231,14 @@ def support_path(start: PetitionStart) -> str:
     return reverse("campaigns:support", args=[start.sponsor_token])
 
 
-def _tell_creator(start: PetitionStart, kind: str, subject: str, **context) -> None:
+def _tell_creator(
+    start: PetitionStart, kind: str, subject: str, *, once_per: str = "", **context
+) -> bool:
     """Email the creator about their petition, in the language they started it in.
 
-    One email per start and kind (the outbox key), however often this runs. Every one
-    carries a fresh sign-in link to the organiser dashboard.
+    One email per start and kind (the outbox key; ``once_per`` tells apart several of
+    one kind, such as each goal reached), however often this runs. Every one carries a
+    fresh sign-in link to the organiser dashboard.
     """
     petition = start.petition
     with translation.override(start.language or settings.LANGUAGE_CODE):
@@ -253,8 +257,13 @@ def _tell_creator(start: PetitionStart, kind: str, subject: str, **context) -> N
             },
         )
         # Marked with gettext_noop by the callers: translated here, in the creator's language.
-        subject = _(subject) % {"title": petition.title}
-    outbox_enqueue(key=f"start-{kind}:{start.pk}", to=start.email, subject=subject, body=body)
+        subject = _(subject) % {"title": petition.title, **context}
+    key = f"start-{kind}:{start.pk}" + (f":{once_per}" if once_per else "")
+    return outbox_enqueue(key=key, to=start.email, subject=subject, body=body)
+
+
+# Who may approve or reject started petitions (the moderation queue's admin page).
+MODERATE_PERMISSION = "campaigns.change_moderationqueue"
 
 
 # --- supporters, then moderation --------------------------------------------------
@@ -289,8 +298,68 @@ def sponsors_check() -> int:
             _tell_creator(
                 start, "moderation", gettext_noop("Your petition is with the moderators: %(title)s")
             )
+            _tell_moderators(start)
         moved += 1
     return moved
+
+
+def _moderators() -> list[tuple[int, str]]:
+    """(id, email) of every active account that may approve or reject started petitions."""
+    staff = User.objects.filter(is_active=True, is_staff=True).exclude(email="")
+    return [(user.pk, user.email) for user in staff if user.has_perm(MODERATE_PERMISSION)]
+
+
+def _tell_moderators(start: PetitionStart) -> None:
+    """Tell the moderators that a petition has its supporters and waits for them.
+
+    In the site's language (moderators work in the admin, which speaks it); one email
+    per petition and moderator, however often this runs.
+    """
+    petition = start.petition
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A petition awaits moderation: %(title)s") % {"title": petition.title}
+        body = render_to_string(
+            "campaigns/email/queue.txt",
+            {
+                "petition": petition,
+                "queue_url": absolute(
+                    reverse("admin:campaigns_moderationqueue_changelist")
+                    + f"?status__exact={Petition.Status.MODERATION}"
+                ),
+                "site_name": settings.CLARION_SITE_NAME,
+            },
+        )
+    for user_id, email in _moderators():
+        outbox_enqueue(
+            key=f"start-queue:{start.pk}:{user_id}", to=email, subject=subject, body=body
+        )
+
+
+def milestones_tell_creators() -> int:
+    """Email each started petition's creator the goals it reached lately.
+
+    The milestone rows are written by petitions (``milestones_record``), which tells
+    the staff organisers and knows nothing of creators; this looks at the last few
+    days' rows of started petitions. The outbox key makes each goal one email however
+    often this runs, so the window stays well inside the time sent mail is kept
+    (CLARION_PURGE_MAIL_DAYS): a key deleted with its mail could not stop a second one.
+    Returns how many were queued.
+    """
+    window = min(timedelta(days=2), timedelta(days=settings.CLARION_PURGE_MAIL_DAYS) / 2)
+    since = timezone.now() - window
+    recent = Milestone.objects.filter(
+        reached_at__gte=since, petition__start__isnull=False
+    ).select_related("petition__start")
+    queued = 0
+    for milestone in recent:
+        queued += _tell_creator(
+            milestone.petition.start,
+            "milestone",
+            gettext_noop("Goal reached: %(goal)s signatures for “%(title)s”"),
+            once_per=str(milestone.goal),
+            goal=f"{milestone.goal:,}",
+        )
+    return queued
 
 
 def _start_of(petition: Petition) -> PetitionStart | None:
