@@ -4,6 +4,8 @@ their address, and confirming creates the petition (``services.start_confirmed``
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from clarion.campaigns.models import PetitionStart
@@ -66,8 +68,28 @@ class PetitionStartFlow(Flow):
         ),
     )
 
+    in_my_data = True
+    my_data_heading = _("Petitions you started")
+
     def title(self, item: PetitionStart) -> str:
         return item.title
+
+    def personal_rows(self, item: PetitionStart) -> list[tuple[str, str]]:
+        petition = item.petition
+        status = _("not confirmed") if petition is None else petition.get_status_display()
+        started = date_format(localtime(item.created_at), "SHORT_DATETIME_FORMAT")
+        return [
+            (str(_("Petition")), item.title),
+            (str(_("Name")), item.full_name),
+            (str(_("Email")), item.email),
+            (str(_("Started")), started),
+            (str(_("Status")), str(status)),
+        ]
+
+    def forget(self, item: PetitionStart) -> None:
+        from clarion.campaigns.services import start_forget
+
+        start_forget(item)
 
     def signer(self, item: PetitionStart) -> str:
         return item.full_name

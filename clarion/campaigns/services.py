@@ -560,3 +560,31 @@ def organiser_link_request(email: str, language: str) -> None:
     outbox_enqueue(
         key=f"organiser-link:{digest}:{hour}", to=email, subject=subject, body=body, capped=True
     )
+
+
+# --- a creator's own data -------------------------------------------------------------
+
+
+@transaction.atomic
+def start_forget(start: PetitionStart) -> None:
+    """What "delete my data" does to a petition its creator started.
+
+    Not published (never confirmed, collecting supporters, with the moderators, or
+    rejected): it is deleted, with its supporters' signatures; nobody else relies on it.
+    Published or closed: its signers do, so it stays, without its creator: their name
+    and address are wiped from the start (the only place they were kept) and their
+    organiser sign-in links are deleted, so nobody can run it as them any more.
+    """
+    petition = start.petition
+    if petition is None or not petition.is_public:
+        if petition is not None:
+            petitions.petition_delete(petition)
+        PetitionStart.objects.filter(pk=start.pk).delete()
+        return
+    OrganiserLink.objects.filter(email_key=start.email_normalised).delete()
+    PetitionStart.objects.filter(pk=start.pk).update(
+        full_name="",
+        email=f"forgotten-{start.pk}@invalid",
+        # Matches no address anyone can type, and stays unique per creator and title.
+        email_normalised=f"forgotten:{start.pk}",
+    )

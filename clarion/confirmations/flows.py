@@ -64,6 +64,20 @@ class Flow:
     key_prefix: ClassVar[str]
     already_key_prefix: ClassVar[str]
     wording: ClassVar[Wording]
+    #: Whether "my data" (clarion.privacy) shows, exports and forgets this kind through
+    #: ``personal_rows`` and ``forget``, under the heading ``my_data_heading``. Petition
+    #: signatures and letter sign-ons are shown by privacy itself, in tables of their own.
+    in_my_data: ClassVar[bool] = False
+    my_data_heading: ClassVar[Any] = ""
+
+    def personal_rows(self, item: Confirmable) -> list[tuple[str, str]]:
+        """What is kept about the person in ``item``, as (label, value) in the active
+        language, for their "my data" page and download."""
+        raise NotImplementedError
+
+    def forget(self, item: Confirmable) -> None:
+        """Delete ``item``, or strip it of the person, when they delete their data."""
+        raise NotImplementedError
 
     def subject_of(self, item: Confirmable) -> Model:
         return getattr(item, self.parent)

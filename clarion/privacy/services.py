@@ -25,7 +25,7 @@ from clarion.letters.models import IndividualSignature, OrganisationSignature
 from clarion.petitions.models import Signature
 from clarion.petitions.services import signatures_delete
 from clarion.privacy.models import AccessLink
-from clarion.privacy.selectors import has_signed_anything
+from clarion.privacy.selectors import has_signed_anything, signer_other_data
 
 
 def my_data_token(email_key: str) -> str:
@@ -97,6 +97,11 @@ def my_data_delete(email_key: str) -> int:
     for rows in signons:
         count, _by_model = rows.delete()
         deleted += count
+    for other in signer_other_data(email_key):
+        for item in other.items:
+            addresses.add(item.email)
+            other.flow.forget(item)
+            deleted += 1
     mail = Q()
     for address in addresses:
         mail |= Q(to__iexact=address)

@@ -57,6 +57,13 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
         {
             "signatures": selectors.signer_signatures(email_key),
             "letter_signons": selectors.signer_signons(email_key),
+            "other_data": [
+                {
+                    "heading": other.flow.my_data_heading,
+                    "items": [other.flow.personal_rows(item) for item in other.items],
+                }
+                for other in selectors.signer_other_data(email_key)
+            ],
             "token": token,
         },
     )
@@ -78,6 +85,12 @@ def my_data_export(request: HttpRequest, token: str) -> HttpResponse:
         "letter_signatures": [
             signon_export(s, request.build_absolute_uri(s.letter.get_absolute_url()))
             for s in selectors.signer_signons(email_key)
+        ],
+        # Other confirmed actions (petitions started), each as its flow describes it.
+        "other": [
+            {"kind": other.flow.kind, **dict(other.flow.personal_rows(item))}
+            for other in selectors.signer_other_data(email_key)
+            for item in other.items
         ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
