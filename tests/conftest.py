@@ -257,6 +257,19 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _form_tokens_held_still(monkeypatch):
+    # A form token's time is rounded to ten minutes (clarion.core.formtoken); a test
+    # that compares two answers must not straddle a boundary. Tests of the clock itself
+    # (tests/core/test_formtoken.py) move it on purpose.
+    import time
+
+    from clarion.core import formtoken
+
+    issued = time.time()
+    monkeypatch.setattr(formtoken, "now", lambda: issued)
+
+
+@pytest.fixture(autouse=True)
 def _no_local_page_copy(settings):
     # Each process serves its own copy of a petition page for a second (clarion.core.recent):
     # tests that sign and look again at once would see that second's copy. The tests of

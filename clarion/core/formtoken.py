@@ -17,6 +17,8 @@ The views that take these tokens are ``csrf_exempt`` and call ``token_accepted``
 
 from __future__ import annotations
 
+import time
+
 from django.core import signing
 from django.http import HttpRequest
 
@@ -27,19 +29,34 @@ _SALT = "clarion.form-token"
 MAX_AGE_HOURS = 6
 # A real token is about 60 characters; anything much longer is not one of ours.
 _MAX_LENGTH = 300
+# A token's time is rounded down to this many seconds, so a page that holds one is the
+# same bytes (and the same ETag) for ten minutes instead of changing every second,
+# which would defeat every cache's revalidation. A token lives up to that much longer.
+WINDOW_SECONDS = 600
+
+
+def now() -> float:
+    """The clock tokens are issued by (tests hold it still)."""
+    return time.time()
+
+
+class _WindowSigner(signing.TimestampSigner):
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(now()) // WINDOW_SECONDS * WINDOW_SECONDS)
 
 
 def issue(scope: str) -> str:
     """A token for a form of ``scope`` (for example ``"petition:<slug>"``)."""
-    return signing.TimestampSigner(salt=_SALT).sign(scope)
+    return _WindowSigner(salt=_SALT).sign(scope)
 
 
 def valid(token: str, scope: str) -> bool:
     """Whether ``token`` was issued by this site for ``scope`` within the last hours."""
     if not token or len(token) > _MAX_LENGTH:
         return False
+    max_age = MAX_AGE_HOURS * 3600 + WINDOW_SECONDS
     try:
-        signed = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=MAX_AGE_HOURS * 3600)
+        signed = _WindowSigner(salt=_SALT).unsign(token, max_age=max_age)
     except signing.BadSignature:
         return False
     return signed == scope
