@@ -32,19 +32,19 @@ from clarion.core import formtoken
 from clarion.core.http import client_ip
 from clarion.core.middleware import policy_with
 from clarion.petitions import selectors
-from clarion.petitions.forms import SignForm
+from clarion.petitions.forms import SignForm, sign_token_scope
 from clarion.petitions.models import Petition
 from clarion.petitions.services import SignatureError, sign_rate_limit, signature_create
 
 
 def form_token(petition: Petition) -> str:
-    return formtoken.issue(f"petition:{petition.slug}")
+    return formtoken.issue(sign_token_scope(petition))
 
 
 def token_valid(token: str, petition: Petition) -> bool:
     # Always checked, also for Django's test client: the widget has no CSRF cookie to
     # fall back on, so this token is its only proof of origin.
-    return formtoken.valid(token, f"petition:{petition.slug}")
+    return formtoken.valid(token, sign_token_scope(petition))
 
 
 def _frameable(response: HttpResponse) -> HttpResponse:

@@ -12,6 +12,12 @@ from clarion.petitions.sources import clean_source
 from clarion.taxonomy.forms import CountryChoiceField, country_choices
 
 
+def sign_token_scope(petition) -> str:
+    """What a petition's sign form token names, on its page and in its embedded widget
+    alike (clarion.core.formtoken): a token is good for this petition only."""
+    return f"petition:{petition.slug}"
+
+
 class SignForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),

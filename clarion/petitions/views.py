@@ -29,7 +29,7 @@ from clarion.core.http import (
 from clarion.core.pdf import pdf_response
 from clarion.core.recent import Recent
 from clarion.petitions import charts, selectors
-from clarion.petitions.forms import SearchForm, SignForm
+from clarion.petitions.forms import SearchForm, SignForm, sign_token_scope
 from clarion.petitions.models import Petition
 from clarion.petitions.pdf import petition_document
 from clarion.petitions.services import (
@@ -39,7 +39,6 @@ from clarion.petitions.services import (
 from clarion.taxonomy.models import Category
 
 PAGE_SIZE = 12
-SEARCH_PAGE_SIZE = 10
 
 
 @require_safe
@@ -90,24 +89,18 @@ def _unpublished_or_404(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _scope(petition: Petition) -> str:
-    """What the sign form's token names: this petition (see clarion.core.formtoken)."""
-    return f"petition:{petition.slug}"
-
-
 def _render_petition(
-    request: HttpRequest, petition: Petition, form: SignForm, status: int = 200, **extra
+    request: HttpRequest, petition: Petition, form: SignForm, status: int = 200
 ) -> HttpResponse:
     context = {
         "petition": petition,
         "form": form,
         # The same for every visitor, so the page can be cached and shared.
-        "form_token": formtoken.issue(_scope(petition)),
+        "form_token": formtoken.issue(sign_token_scope(petition)),
         "signatures": selectors.public_signatures(petition),
         "share_url": request.build_absolute_uri(petition.get_absolute_url()),
         # Rendered into the cached page; the figures themselves are cached too.
         "charts": charts.for_petition(petition),
-        **extra,
     }
     return render(request, "petitions/detail.html", context, status=status)
 
@@ -203,7 +196,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if petition is None:
         raise Http404(_("There is no petition at this address."))
     form = SignForm(request.POST)
-    if not formtoken.token_accepted(request, _scope(petition)):
+    if not formtoken.token_accepted(request, sign_token_scope(petition)):
         form.is_valid()  # keep what was typed, and its errors, on the form shown again
         form.add_error(None, _("This form was open too long. Please send it again."))
         return _render_petition(request, _petition_or_404(request, slug), form, status=400)
