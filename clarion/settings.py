@@ -278,6 +278,10 @@ CLARION_TASK_TIME_LIMIT = env_int("CLARION_TASK_TIME_LIMIT", 300, minimum=1)
 
 # Seconds a rendered petition page is reused for anonymous visitors; 0 turns it off.
 CLARION_PAGE_CACHE_SECONDS = env_int("CLARION_PAGE_CACHE_SECONDS", 10, minimum=0)
+# SQLite: every this many seconds a thread of each process moves the write-ahead log
+# into the database file (a checkpoint), so no writer pays for it inside its
+# transaction (clarion/core/sqlite); 0 leaves checkpoints to SQLite, in the commits.
+CLARION_SQLITE_CHECKPOINT_SECONDS = env_int("CLARION_SQLITE_CHECKPOINT_SECONDS", 1, minimum=0)
 # Seconds each server process serves its own copy of a petition page without asking the
 # database or the shared cache (clarion.core.recent); 0 turns it off.
 CLARION_PAGE_LOCAL_SECONDS = env_int("CLARION_PAGE_LOCAL_SECONDS", 1, minimum=0)

@@ -280,16 +280,19 @@ def _no_local_page_copy(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Rendered fragments and pages live in the per-process cache; no test sees another's.
-    from clarion.core.recent import forget_all
+    _forget_everything_kept()
+    yield
+    _forget_everything_kept()
+
+
+def _forget_everything_kept() -> None:
+    from clarion.core import kept, recent
     from clarion.petitions.abuse import forget_rules
 
     _clear_cache()
-    forget_all()  # the pages this process kept for a second
-    forget_rules()  # the abuse rules this process compiled from another test's rows
-    yield
-    _clear_cache()
-    forget_all()
-    forget_rules()
+    recent.forget_all()  # the pages this process kept for a second
+    kept.forget_all()  # the vocabulary and counts it built from another test's rows
+    forget_rules()  # the abuse rules it compiled from another test's rows
 
 
 def _clear_cache() -> None:

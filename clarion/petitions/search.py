@@ -44,11 +44,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
+from clarion.core.kept import Kept
 from clarion.core.text import markdown_to_text, query_words
 from clarion.petitions.models import Petition
 
@@ -482,8 +482,8 @@ def _search_postgres(
 # --- suggestions: the likeliest spelling for a query that finds nothing -------------------
 
 # The words of the newest public petitions (never a draft's: a suggestion must not
-# reveal one), kept for ten minutes per process, or in Redis with REDIS_URL.
-VOCABULARY_KEY = "search:vocabulary:1"
+# reveal one), rebuilt in the background every ten minutes and kept in each process:
+# unpickled from a shared cache on every suggestion they would cost more than they save.
 VOCABULARY_SECONDS = 600
 VOCABULARY_PETITIONS = 2000
 _URL = re.compile(r"https?://\S+")
@@ -533,10 +533,7 @@ def _texts_by_petition(ids: list[int]) -> dict[int, list[str]]:
     return texts
 
 
-def vocabulary() -> Vocabulary:
-    found = cache.get(VOCABULARY_KEY)
-    if found is not None:
-        return found
+def _build_vocabulary() -> Vocabulary:
     from clarion.petitions.selectors import public_petitions
 
     ids = list(
@@ -553,11 +550,16 @@ def vocabulary() -> Vocabulary:
             counts[key] += 1
             spellings[key][word] += 1
     words = {key: (spellings[key].most_common(1)[0][0], n) for key, n in counts.items()}
-    found = Vocabulary(
+    return Vocabulary(
         words=words, ordered=sorted(words), alphabet="".join(sorted(set("".join(words))))
     )
-    cache.set(VOCABULARY_KEY, found, VOCABULARY_SECONDS)
-    return found
+
+
+_vocabulary = Kept("search:vocabulary", _build_vocabulary, fresh=VOCABULARY_SECONDS)
+
+
+def vocabulary() -> Vocabulary:
+    return _vocabulary.get()
 
 
 def _edits(word: str, alphabet: str) -> set[str]:

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from clarion.core.kept import Kept
 from clarion.petitions.models import (
     Demand,
     Petition,
@@ -324,19 +325,26 @@ def public_signatures(petition: Petition, limit: int = 10) -> list[Signature]:
 # Counting every category's public petitions joins the whole petitions table (about
 # 130 ms over 100,000 petitions on SQLite); the counts are kept this long.
 CATEGORY_COUNTS_SECONDS = 60
-CATEGORY_COUNTS_KEY = "petitions:category-counts"
+
+
+def _category_counts() -> dict[int, int]:
+    return dict(
+        Category.objects.annotate(
+            n=Count("petitions", filter=Q(petitions__status__in=PUBLIC_STATUSES))
+        ).values_list("pk", "n")
+    )
+
+
+# Shared (in Redis when there is one): one rebuild a minute for the whole site.
+_category_counts_kept = Kept(
+    "petitions:category-counts", _category_counts, fresh=CATEGORY_COUNTS_SECONDS, shared=True
+)
 
 
 def categories_with_counts() -> list[Category]:
-    """Every category, by name, with ``petition_count``: its public petitions."""
-    counts = cache.get(CATEGORY_COUNTS_KEY)
-    if counts is None:
-        counts = dict(
-            Category.objects.annotate(
-                n=Count("petitions", filter=Q(petitions__status__in=PUBLIC_STATUSES))
-            ).values_list("pk", "n")
-        )
-        cache.set(CATEGORY_COUNTS_KEY, counts, CATEGORY_COUNTS_SECONDS)
+    """Every category, by name, with ``petition_count``: its public petitions (a minute
+    old at most, give or take a rebuild)."""
+    counts = _category_counts_kept.get()
     categories = list(Category.objects.order_by("name"))
     for category in categories:
         category.petition_count = counts.get(category.pk, 0)

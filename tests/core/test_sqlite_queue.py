@@ -6,11 +6,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from clarion.core.sqlite import base
 from clarion.core.sqlite.base import DatabaseWrapper, WriteQueue
 
 
@@ -117,5 +119,51 @@ def test_it_holds_the_queue_for_exactly_one_write_transaction(database, django_d
             connection._start_transaction_under_autocommit()
             connection.rollback()
             assert not connection.write_queue.held
+        finally:
+            connection.close()
+
+
+def _connection(database: str) -> DatabaseWrapper:
+    return DatabaseWrapper(
+        {
+            **settings.DATABASES["default"],
+            "ENGINE": "clarion.core.sqlite",
+            "NAME": database,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL"},
+            "TEST": {},
+        },
+        alias="checkpoint-test",
+    )
+
+
+def test_a_thread_checkpoints_the_log_so_commits_need_not(database, django_db_blocker, settings):
+    settings.CLARION_SQLITE_CHECKPOINT_SECONDS = 1
+    with django_db_blocker.unblock():
+        connection = _connection(database)
+        try:
+            with connection.cursor() as cursor:
+                # Commits checkpoint only as a backstop, far past SQLite's 1,000 pages.
+                cursor.execute("PRAGMA wal_autocheckpoint")
+                assert cursor.fetchone()[0] == base.BACKSTOP_PAGES
+                cursor.execute("CREATE TABLE t (data BLOB)")
+                cursor.execute("INSERT INTO t VALUES (zeroblob(400000))")
+            # In WAL mode new pages reach the database file only at a checkpoint: the
+            # file grows past the row once the thread has run, with no commit since.
+            deadline = time.monotonic() + 10
+            while os.path.getsize(database) < 400_000 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert os.path.getsize(database) >= 400_000
+        finally:
+            connection.close()
+
+
+def test_checkpoints_can_be_left_to_sqlite(database, django_db_blocker, settings):
+    settings.CLARION_SQLITE_CHECKPOINT_SECONDS = 0
+    with django_db_blocker.unblock():
+        connection = _connection(database)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_autocheckpoint")
+                assert cursor.fetchone()[0] == 1000  # SQLite's own default
         finally:
             connection.close()

@@ -15,6 +15,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+from django.urls import get_resolver
+
+from clarion.core import kept
 
 
 def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
@@ -68,6 +71,11 @@ class Command(BaseCommand):
             # without them every page using {% static %} would fail. Unchanged files are
             # skipped, so a restart is quick.
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Every view and what it uses, loaded now (preloading would load them in each
+        # worker on its first request), then the costly answers they keep, built once
+        # here so that each forked worker starts with them (clarion.core.kept).
+        get_resolver().url_patterns  # noqa: B018
+        kept.warm_up()
         # Nothing opened in the master may be shared by the forked workers.
         connections.close_all()
 
