@@ -390,6 +390,15 @@ def sign(db) -> Callable[..., Signature]:
     return do_sign
 
 
+def written(message):
+    """``message`` (an OutboxMessage) with the subject and body it is sent with: the
+    confirmation emails are written by the sender (clarion.core.outbox.compose)."""
+    from clarion.core.outbox import compose
+
+    message.subject, message.body = compose(message) or ("", "")
+    return message
+
+
 def issued_token(signature: Signature) -> str:
     """The token from the newest confirmation email sent for ``signature``."""
     from clarion.core.models import OutboxMessage
@@ -400,7 +409,7 @@ def issued_token(signature: Signature) -> str:
         .first()
     )
     assert message is not None, "no confirmation email was queued"
-    return confirm_token_from(message.body)
+    return confirm_token_from(written(message).body)
 
 
 def confirm_token_from(body: str) -> str:

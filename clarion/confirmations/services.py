@@ -1,10 +1,12 @@
 """The one confirmation flow, for every kind of email-confirmed action.
 
-1. ``prepare`` gives a new item its link and writes its email, before any transaction.
+1. ``prepare`` gives a new item its link, before any transaction.
 2. ``store``, inside the caller's transaction, writes the pending item and queues the
    email in the outbox; when this person did it before, it queues a fresh link (still
    pending) or a note that it is done (at most once an hour) instead. The caller always
-   answers "check your email", so the page never tells who signed.
+   answers "check your email", so the page never tells who signed. The outbox's sender
+   writes the email (``compose_mail``), in the language of the request, when it sends
+   it: the request only names what to write.
 3. Opening the link (``lookup``) changes nothing; the POST behind the page's button
    (``confirm``) confirms, once, with a conditional UPDATE.
 4. ``purge_unconfirmed`` forgets what was never confirmed.
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clarion.confirmations import flows
 from clarion.confirmations.flows import Flow
@@ -63,7 +65,6 @@ class ConfirmResult:
 class Prepared:
     item: Confirmable
     token: str
-    mail: tuple[str, str]
 
 
 def _words(flow: Flow, item: Confirmable) -> dict[str, str]:
@@ -111,22 +112,41 @@ def already_mail(flow: Flow, item: Confirmable) -> tuple[str, str]:
 
 
 def prepare(flow: Flow, item: Confirmable) -> Prepared:
-    """Give a new ``item`` its link and write its email.
-
-    Done before the caller's transaction: on SQLite the write lock is then held only
-    while the statements run, not while a template renders.
-    """
+    """Give a new ``item`` its link (done before the caller's transaction)."""
     token, hashed, expires = new_token()
     item.token_hash, item.token_expires_at = hashed, expires
     item.link_sent_at = timezone.now()
-    return Prepared(item, token, confirmation_mail(flow, item, token))
+    return Prepared(item, token)
 
 
-def _queue(to: str, key: str, mail: tuple[str, str]) -> None:
+# The outbox composer that writes this flow's emails (registered by the app's ready()).
+COMPOSER = "confirmations"
+
+
+def _queue(flow: Flow, key: str, to: str, item: Confirmable, token: str = "") -> None:
     # Capped per recipient: a form anyone can fill in must not become a way to flood a
-    # mailbox (CLARION_MAIL_PER_ADDRESS_PER_DAY).
-    subject, body = mail
-    outbox_enqueue(key=key, to=to, subject=subject, body=body, capped=True)
+    # mailbox (CLARION_MAIL_PER_ADDRESS_PER_DAY). With a token the email carries the
+    # link; without, it says the action is done already.
+    args = {"kind": flow.kind, "item": item.pk, "token": token}
+    args["language"] = translation.get_language() or settings.LANGUAGE_CODE
+    outbox_enqueue(key=key, to=to, capped=True, composer=COMPOSER, composer_args=args)
+
+
+def compose_mail(args: dict) -> tuple[str, str] | None:
+    """Write a queued email of the flow: the link, or the note that it is done.
+
+    None when the item is gone (forgotten, or purged unconfirmed): nothing to send.
+    """
+    flow = flows.get(args.get("kind", ""))
+    if flow is None:
+        return None
+    item = flow.model.objects.select_related(flow.parent).filter(pk=args.get("item")).first()
+    if item is None:
+        return None
+    with translation.override(args.get("language") or settings.LANGUAGE_CODE):
+        if args.get("token"):
+            return confirmation_mail(flow, item, args["token"])
+        return already_mail(flow, item)
 
 
 def _unchanged_fields(item: Confirmable) -> set[str]:
@@ -145,7 +165,8 @@ def store(flow: Flow, prepared: Prepared) -> Confirmable:
     """
     item = prepared.item
     if insert_or_skip(item, conflict=flow.conflict):
-        _queue(item.email, f"{flow.key_prefix}:{item.pk}:{item.token_hash[:16]}", prepared.mail)
+        key = f"{flow.key_prefix}:{item.pk}:{item.token_hash[:16]}"
+        _queue(flow, key, item.email, item, prepared.token)
         return item
     same = {name: getattr(item, item._meta.get_field(name).attname) for name in flow.conflict}
     existing = flow.model.objects.select_related(flow.parent).get(**same)
@@ -153,7 +174,7 @@ def store(flow: Flow, prepared: Prepared) -> Confirmable:
     if existing.is_confirmed:
         # One note per item per hour, however often the form is sent again.
         key = f"{flow.already_key_prefix}:{existing.pk}:{now:%Y%m%d%H}"
-        _queue(item.email, key, already_mail(flow, existing))
+        _queue(flow, key, item.email, existing)
         return existing
     resend_after = timedelta(minutes=settings.CLARION_CONFIRM_RESEND_MINUTES)
     if existing.link_sent_at is not None and now - existing.link_sent_at < resend_after:
@@ -165,7 +186,8 @@ def store(flow: Flow, prepared: Prepared) -> Confirmable:
         if field.name not in keep:
             setattr(existing, field.attname, getattr(item, field.attname))
     existing.save()
-    _queue(item.email, f"{flow.key_prefix}:{existing.pk}:{item.token_hash[:16]}", prepared.mail)
+    key = f"{flow.key_prefix}:{existing.pk}:{item.token_hash[:16]}"
+    _queue(flow, key, item.email, existing, prepared.token)
     return existing
 
 

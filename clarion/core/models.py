@@ -96,6 +96,11 @@ class OutboxMessage(models.Model):
     # counted by the sender from these rows, so a request pays no extra write.
     capped = models.BooleanField(default=False)
     to_key = models.CharField(max_length=254, blank=True)  # ``to``'s address, lower case
+    # Mail written by the sender rather than by the request that queued it: the name of
+    # a registered composer and what it needs (clarion.core.outbox.compose). Subject and
+    # body stay empty until the message is sent.
+    composer = models.CharField(max_length=60, blank=True)
+    composer_args = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import markdown as _markdown
 import nh3
@@ -43,8 +44,14 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 - nh3 has just sanitised it
 
 
+@lru_cache(maxsize=4096)
 def markdown_to_text(text: str) -> str:
-    """The words of a Markdown text without its markup, for search and summaries."""
+    """The words of a Markdown text without its markup, for search and summaries.
+
+    Remembered (a few MB at most): a page of search results cuts twenty snippets from
+    the petitions' texts, about a millisecond of Markdown each, and the same petitions
+    come up again and again.
+    """
     rendered = _markdown.markdown(text or "", output_format="html")
     plain = nh3.clean(rendered, tags=set())
     return re.sub(r"\s+", " ", html.unescape(plain)).strip()

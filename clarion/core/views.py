@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from clarion.core import ratelimit
 from clarion.core.http import client_ip, hash_ip
 from clarion.core.models import OutboxMessage
+from clarion.core.outbox import compose
 
 
 @require_safe
@@ -76,6 +77,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
     if not _outbox_allowed(request):
         raise Http404
     page = Paginator(OutboxMessage.objects.all(), 25).get_page(request.GET.get("page"))
+    for message in page:
+        message.subject = (compose(message) or ("", ""))[0]
     return render(request, "core/outbox.html", {"page": page})
 
 
@@ -85,6 +88,8 @@ def outbox_message(request: HttpRequest, pk: int) -> HttpResponse:
     if not _outbox_allowed(request):
         raise Http404
     message = get_object_or_404(OutboxMessage, pk=pk)
+    # A message its composer writes at sending time is shown as it will be sent.
+    message.subject, message.body = compose(message) or ("", "")
     return render(request, "core/outbox_message.html", {"message": message})
 
 

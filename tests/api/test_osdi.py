@@ -282,7 +282,7 @@ def _helper(client, petition, body=PERSON, **extra):
 def test_the_helper_records_a_signature_the_signer_confirms_by_email(client, petition):
     from clarion.confirmations.services import confirm as confirm_link
     from clarion.core.models import OutboxMessage
-    from tests.conftest import confirm_token_from, fold
+    from tests.conftest import confirm_token_from, fold, written
 
     response = _helper(client, petition)
     assert response.status_code == 200, response.content
@@ -298,7 +298,7 @@ def test_the_helper_records_a_signature_the_signer_confirms_by_email(client, pet
     assert (signature.postcode, signature.comment) == ("75001", "For the river.")
     assert signature.show_name and signature.wants_updates
     assert signature.confirmed_at is None
-    message = OutboxMessage.objects.get(to="bea@example.org")
+    message = written(OutboxMessage.objects.get(to="bea@example.org"))
     assert "/es/" in message.body  # the language the person speaks, which the site does
     confirm_link("signature", confirm_token_from(message.body))
     fold()

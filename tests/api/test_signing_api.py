@@ -7,7 +7,7 @@ import pytest
 from clarion.confirmations.services import confirm as confirm_link
 from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition, Signature
-from tests.conftest import confirm_token_from, fold
+from tests.conftest import confirm_token_from, fold, written
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_it_takes_a_signature_and_emails_a_link_that_confirms_it(client, petitio
         True,
     )
     assert signature.confirmed_at is None
-    message = OutboxMessage.objects.get(to="bea@example.org")
+    message = written(OutboxMessage.objects.get(to="bea@example.org"))
     confirm_link("signature", confirm_token_from(message.body))
     fold()
     petition.refresh_from_db()

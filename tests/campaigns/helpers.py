@@ -9,7 +9,7 @@ from django.test import Client
 
 from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition
-from tests.conftest import fold
+from tests.conftest import fold, written
 
 CREATOR = "maria.creator@example.org"
 
@@ -34,11 +34,8 @@ def start_form(category, **overrides) -> dict:
 
 
 def mail_to(address: str, subject_part: str = "") -> OutboxMessage:
-    message = (
-        OutboxMessage.objects.filter(to__iexact=address, subject__contains=subject_part)
-        .order_by("-id")
-        .first()
-    )
+    mail = (written(m) for m in OutboxMessage.objects.filter(to__iexact=address).order_by("-id"))
+    message = next((m for m in mail if subject_part in m.subject), None)
     assert message is not None, f"no email to {address} about {subject_part!r}"
     return message
 

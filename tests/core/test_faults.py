@@ -20,7 +20,7 @@ from django.db import connection
 
 from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition, Signature
-from tests.conftest import confirm_token_from
+from tests.conftest import confirm_token_from, written
 from tests.processes import (
     Server,
     form_token,
@@ -186,10 +186,8 @@ def _sign_and_confirm(server: Server, petition: Petition, email: str, seen: Coun
     seen[f"sign {signed.status}"] += 1
     if signed.status != 302:
         return
-    body = OutboxMessage.objects.filter(to=email, key__startswith="confirm:").values_list(
-        "body", flat=True
-    )
-    link = f"/confirm/{confirm_token_from(body.get())}/"
+    message = OutboxMessage.objects.filter(to=email, key__startswith="confirm:").get()
+    link = f"/confirm/{confirm_token_from(written(message).body)}/"
     cookies, token = form_token(server, link)
     confirmed = request(server, "POST", link, form={**token}, cookies=cookies)
     seen[f"confirm {confirmed.status}"] += 1

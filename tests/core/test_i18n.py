@@ -17,7 +17,7 @@ from django.utils import translation
 from clarion.core.models import OutboxMessage
 from clarion.petitions.models import Petition, PetitionTranslation, Signature
 from clarion.petitions.services import petition_reindex
-from tests.conftest import fold, issued_token, require
+from tests.conftest import fold, issued_token, require, written
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +194,7 @@ def test_a_signature_counts_once_whichever_language_it_came_from(client, transla
     assert client.post(f"/es{path}sign/", spanish).status_code == 302
     signature = Signature.objects.get()
     # The Spanish form sent a fresh link, in Spanish, to the Spanish page.
-    latest = OutboxMessage.objects.order_by("-id").first()
+    latest = written(OutboxMessage.objects.order_by("-id").first())
     assert latest.subject == "Confirma tu firma: Limpien el Támesis"
     assert "/es/confirm/" in latest.body
     assert "Gracias por firmar «Limpien el Támesis»." in latest.body
@@ -213,7 +213,7 @@ def test_a_signature_counts_once_whichever_language_it_came_from(client, transla
 def test_the_english_mail_stays_english(client, petition):
     data = {"full_name": "Ana", "email": "ana@example.org", "country": "GB"}
     client.post(f"{petition.get_absolute_url()}sign/", data)
-    message = OutboxMessage.objects.get()
+    message = written(OutboxMessage.objects.get())
     assert message.subject == "Please confirm your signature: Clean the Thames"
     assert "/es/" not in message.body
     assert not mail.outbox  # queued, not sent by the request

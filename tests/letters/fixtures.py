@@ -19,6 +19,7 @@ from clarion.letters.services import (
     organisation_signon,
     signons_approve,
 )
+from tests.conftest import written
 
 _counter = itertools.count(1)
 
@@ -32,8 +33,9 @@ def letter_token(signon) -> str:
         .first()
     )
     assert message is not None, "no confirmation email was queued"
-    match = re.search(r"/letters/confirm/(org|person)/([A-Za-z0-9_\-]+)/", message.body)
-    assert match, message.body
+    body = written(message).body
+    match = re.search(r"/letters/confirm/(org|person)/([A-Za-z0-9_\-]+)/", body)
+    assert match, body
     return match.group(2)
 
 

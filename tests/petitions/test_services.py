@@ -21,7 +21,7 @@ from clarion.petitions.services import (
     signature_create,
     signatures_delete,
 )
-from tests.conftest import fold, issued_token
+from tests.conftest import fold, issued_token, written
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_it_hashes_ips_with_a_key_and_never_stores_them(petition):
 def test_it_creates_a_pending_signature_and_queues_a_confirmation(petition):
     signature = signature_create(petition=petition, data=_input())
     assert signature.confirmed_at is None
-    message = OutboxMessage.objects.get(to="ana@example.org")
+    message = written(OutboxMessage.objects.get(to="ana@example.org"))
     assert "/confirm/" in message.body
     assert petition.title in message.subject
     fold()
@@ -88,7 +88,7 @@ def test_it_keeps_one_signature_per_normalised_email(petition, sign):
     again = signature_create(petition=petition, data=_input("ANA@Example.org "))
     assert Signature.objects.filter(petition=petition).count() == 1
     assert again.is_confirmed
-    notice = OutboxMessage.objects.filter(key__startswith="already-signed:").get()
+    notice = written(OutboxMessage.objects.filter(key__startswith="already-signed:").get())
     assert "already signed" in notice.body
 
 
