@@ -194,3 +194,22 @@ def test_it_finds_a_petition_by_its_translation_too(make_petition, accents_folde
     with translation.override("es"):
         hit = _search("limpia").hits[0]
     assert "<mark>limpia</mark>" in hit.snippet.lower()
+
+
+def test_the_newest_matches_are_found_range_by_range(make_petition, monkeypatch):
+    # Ranges of one id, then wider: matches far apart are all found, newest first.
+    monkeypatch.setattr(search, "PG_FIRST_RANGE", 1)
+    matching = []
+    for n in range(6):
+        matching.append(make_petition(title=f"Harbour wall number {n}"))
+        for _ in range(n):
+            make_petition(title="Something else entirely")
+    hidden = make_petition(title="Harbour wall draft", status=Petition.Status.DRAFT)
+    public = search.search("harbour", Petition.objects.all(), offset=0, limit=10, public=True)
+    assert {hit.petition.pk for hit in public.hits} == {p.pk for p in matching}
+    assert hidden.pk not in {hit.petition.pk for hit in public.hits}
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    newest = search.search("harbour", Petition.objects.all(), offset=0, limit=10, public=True)
+    assert newest.capped and {hit.petition.pk for hit in newest.hits} == {
+        p.pk for p in matching[-3:]
+    }
