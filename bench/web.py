@@ -298,6 +298,11 @@ def _prepare(args, url: str, var_dir: Path) -> None:
             shutil.copyfile(cached, working)
             print(f"  data: {cached.relative_to(ROOT)} (cached; delete it to regenerate)")
             return
+        from django.conf import settings
+
+        # No checkpoint thread in this process: switching the journal mode below needs
+        # the file to itself (the server it starts later checkpoints as configured).
+        settings.CLARION_SQLITE_CHECKPOINT_SECONDS = 0
         call_command("migrate", verbosity=0)
         from django.db import connection
 

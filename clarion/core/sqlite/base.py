@@ -119,18 +119,20 @@ class Checkpointer:
 
     @staticmethod
     def _run(database: str, seconds: int) -> None:
-        connection = sqlite3.connect(database, timeout=seconds, isolation_level=None)
-        try:
-            while True:
-                time.sleep(seconds)
+        while True:
+            time.sleep(seconds)
+            # A connection for each round, closed at once: one held open would keep
+            # anything that needs the file to itself (changing the journal mode) waiting.
+            try:
+                connection = sqlite3.connect(database, timeout=seconds, isolation_level=None)
                 try:
                     connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                except sqlite3.Error as exc:
-                    # Busy (another process checkpointing) or the file went away in a
-                    # test: the next round tries again, and commits keep the backstop.
-                    log.debug("checkpoint of %s skipped: %s", database, exc)
-        finally:
-            connection.close()
+                finally:
+                    connection.close()
+            except sqlite3.Error as exc:
+                # Busy (another process checkpointing) or the file went away in a test:
+                # the next round tries again, and commits keep the backstop.
+                log.debug("checkpoint of %s skipped: %s", database, exc)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
