@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from clarion.core.kept import Kept
+from clarion.core.recent import Recent
 from clarion.petitions.models import (
     Demand,
     Petition,
@@ -259,40 +260,61 @@ def count_now(petition_id: int) -> int:
     return row[0] + row[1] if row else 0
 
 
+# The petitions being signed, per process, for CLARION_PAGE_LOCAL_SECONDS.
+# (None,) for a slug that finds nothing signable: asked again, it costs nothing either.
+_RECENT_TO_SIGN: Recent[tuple[Petition | None]] = Recent(size=1024)
+
+
 def petition_to_sign(slug: str, *, include_drafts: bool = False) -> Petition | None:
     """The petition alone, for taking a signature: only what signing reads.
 
     Every sign request starts here, so it is one indexed lookup in plain SQL (see
     ``petition_page_version``) returning a partial Petition: id, slug, title, status,
-    language, and its words in the active language (``shown``, for the confirmation
-    email), from the translation into that language when there is one. A petition past
-    its closing time comes back closed, whether or not the worker has closed it yet.
+    closing time, language, and its words in the active language (``shown``, for the
+    confirmation email), from the translation into that language when there is one.
+
+    Each process keeps what it read for CLARION_PAGE_LOCAL_SECONDS (1 s), as it keeps
+    the page: a petition being signed a thousand times a second is read once a second.
+    Its deadline still stops signing at once (``can_be_signed`` compares its closing
+    time with the clock); a moderator's closing or hiding it reaches signing within
+    that second, as it reaches the page. The copy is shared: nothing may change it.
     """
+    key = (slug, include_drafts, get_language() or settings.LANGUAGE_CODE)
+    seconds = settings.CLARION_PAGE_LOCAL_SECONDS
+    if seconds and (kept := _RECENT_TO_SIGN.get(key, seconds)) is not None:
+        return kept[0]
+    petition = _read_petition_to_sign(slug, include_drafts=include_drafts)
+    if seconds:
+        _RECENT_TO_SIGN.put(key, (petition,))
+    return petition
+
+
+def _read_petition_to_sign(slug: str, *, include_drafts: bool) -> Petition | None:
     table = connection.ops.quote_name(Petition._meta.db_table)
     translations = connection.ops.quote_name(PetitionTranslation._meta.db_table)
     language = get_language() or settings.LANGUAGE_CODE
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id, p.title, p.status, "  # noqa: S608
-            f"p.closes_at IS NOT NULL AND p.closes_at <= %s, p.language, p.goal, p.narrative, "
+            f"p.closes_at, p.language, p.goal, p.narrative, "
             f"t.id, t.title, t.goal, t.narrative, t.demands "
             f"FROM {table} p LEFT JOIN {translations} t "
             f"ON t.petition_id = p.id AND t.language = %s AND p.language <> %s "
             f"WHERE p.slug = %s",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), language, language, slug],
+            [language, language, slug],
         )
         row = cursor.fetchone()
     if row is None or not (include_drafts or row[2] in PUBLIC_STATUSES):
         return None
-    pk, title, status, past_closing, own_language, goal, narrative = row[:7]
-    if past_closing and status == Petition.Status.PUBLISHED:
-        status = Petition.Status.CLOSED
+    pk, title, status, closes_at, own_language, goal, narrative = row[:7]
+    if isinstance(closes_at, datetime) and timezone.is_naive(closes_at):
+        closes_at = timezone.make_aware(closes_at, UTC)  # SQLite hands back UTC as naive
     loaded = {
         "id": pk,
         "slug": slug,
         "title": title,
         "status": status,
-        "closes_at": None,
+        "closes_at": closes_at,
         "language": own_language,
         "goal": goal,
         "narrative": narrative,

@@ -175,3 +175,34 @@ def test_caching_can_be_turned_off(client, petition, settings):
     client.get(petition.get_absolute_url())
     response = client.get(petition.get_absolute_url())
     assert response.context is not None
+
+
+def test_signing_reads_the_petition_once_a_second_and_its_deadline_always(
+    client, petition, monkeypatch, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clarion.petitions.models import Petition, Signature
+    from clarion.petitions.selectors import petition_to_sign
+
+    settings.CLARION_PAGE_LOCAL_SECONDS = 1
+    now = [1000.0]
+    monkeypatch.setattr(recent, "clock", lambda: now[0])
+    first = petition_to_sign(petition.slug)
+    assert petition_to_sign(petition.slug) is first  # the process's copy, no query
+    # A deadline that passes while the copy is kept stops signing at once.
+    closes = timezone.now() + timedelta(seconds=30)
+    Petition.objects.filter(pk=petition.pk).update(closes_at=closes)
+    now[0] += 1.5
+    kept = petition_to_sign(petition.slug)
+    assert kept is not first and kept.can_be_signed
+    page = client.get(petition.get_absolute_url())
+    monkeypatch.setattr(timezone, "now", lambda: closes + timedelta(seconds=1))
+    response = client.post(
+        f"{petition.get_absolute_url()}sign/", {**_data(1), "form_token": _form_token(page)}
+    )
+    assert response.status_code == 409
+    assert not Signature.objects.exists()
+    assert petition_to_sign("no-such-petition") is None
