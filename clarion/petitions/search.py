@@ -498,36 +498,42 @@ def _pg_newest_matches(tsquery: str, scope_sql: str, scope_params: tuple) -> lis
     with the word index as two bitmaps, reads only the matches in that range; ranges
     further back, each PG_WIDENING times wider, are asked only while too few are found,
     so a rare word costs a few cheap range queries (the next range is sized from the
-    matches found so far, to need as few as possible). The ``+ 0`` keeps the planner from
-    walking the primary key backwards instead (it expects a LIMIT to stop it early).
+    matches found so far, to need as few as possible).
+
+    The planner prices testing a row's words far below what reading them from TOAST
+    costs, so for a range it prefers walking the primary key and testing each row (65 to
+    80 ms for 20,000 ids) over the two bitmaps (about 20 ms). Index and sequential scans
+    are turned off for these queries alone, inside a transaction of their own.
     """
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT max(petition_id) FROM {TABLE}")  # noqa: S608
         top = cursor.fetchone()[0]
-        if top is None:
-            return []
-        found: list[int] = []
-        high, span = top, PG_FIRST_RANGE
-        while high > 0 and len(found) <= RANK_WINDOW:
-            low = max(0, high - span)
-            cursor.execute(
-                f"SELECT s.petition_id FROM {TABLE} s "  # noqa: S608
-                f"WHERE s.document @@ to_tsquery(%s::regconfig, %s) AND {scope_sql} "
-                "AND s.petition_id > %s AND s.petition_id <= %s "
-                "ORDER BY s.petition_id + 0 DESC LIMIT %s",
-                [PG_CONFIG, tsquery, *scope_params, low, high, RANK_WINDOW + 1 - len(found)],
-            )
-            rows = [row[0] for row in cursor.fetchall()]
-            found += rows
-            # Each query reads the word index afresh, so guess the range that holds the
-            # rest from the matches so far, rather than widening step by step.
-            wanted = RANK_WINDOW + 1 - len(found)
-            scanned = top - low
-            span = (
-                max(span * PG_WIDENING, int(wanted * scanned / len(found) * 1.5)) if found else high
-            )
-            high = low
-        return found
+    if top is None:
+        return []
+    found: list[int] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+        try:
+            high, span = top, PG_FIRST_RANGE
+            while high > 0 and len(found) <= RANK_WINDOW:
+                low = max(0, high - span)
+                cursor.execute(
+                    f"SELECT s.petition_id FROM {TABLE} s "  # noqa: S608
+                    f"WHERE s.document @@ to_tsquery(%s::regconfig, %s) AND {scope_sql} "
+                    "AND s.petition_id > %s AND s.petition_id <= %s "
+                    "ORDER BY s.petition_id DESC LIMIT %s",
+                    [PG_CONFIG, tsquery, *scope_params, low, high, RANK_WINDOW + 1 - len(found)],
+                )
+                found += [row[0] for row in cursor.fetchall()]
+                # Each query reads the word index afresh, so guess the range that holds
+                # the rest from the matches so far, rather than widening step by step.
+                wanted, scanned = RANK_WINDOW + 1 - len(found), top - low
+                guess = int(wanted * scanned / len(found) * 1.5) if found else high
+                span, high = max(span * PG_WIDENING, guess), low
+        finally:
+            # Inside a caller's transaction the settings would outlive this block.
+            cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
+    return found
 
 
 # --- suggestions: the likeliest spelling for a query that finds nothing -------------------
