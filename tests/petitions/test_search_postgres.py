@@ -213,3 +213,15 @@ def test_the_newest_matches_are_found_range_by_range(make_petition, monkeypatch)
     assert newest.capped and {hit.petition.pk for hit in newest.hits} == {
         p.pk for p in matching[-3:]
     }
+
+
+def test_the_planner_settings_of_a_search_do_not_outlive_it(make_petition):
+    from django.db import transaction
+
+    make_petition(title="Harbour wall")
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert _found("harbour")
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
