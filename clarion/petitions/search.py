@@ -503,37 +503,48 @@ def _pg_newest_matches(tsquery: str, scope_sql: str, scope_params: tuple) -> lis
     The planner prices testing a row's words far below what reading them from TOAST
     costs, so for a range it prefers walking the primary key and testing each row (65 to
     80 ms for 20,000 ids) over the two bitmaps (about 20 ms). Index and sequential scans
-    are turned off for these queries alone, inside a transaction of their own.
+    are turned off for these queries alone.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(petition_id) FROM {TABLE}")  # noqa: S608
-        top = cursor.fetchone()[0]
-    if top is None:
-        return []
-    found: list[int] = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
-        try:
-            high, span = top, PG_FIRST_RANGE
-            while high > 0 and len(found) <= RANK_WINDOW:
-                low = max(0, high - span)
-                cursor.execute(
-                    f"SELECT s.petition_id FROM {TABLE} s "  # noqa: S608
-                    f"WHERE s.document @@ to_tsquery(%s::regconfig, %s) AND {scope_sql} "
-                    "AND s.petition_id > %s AND s.petition_id <= %s "
-                    "ORDER BY s.petition_id DESC LIMIT %s",
-                    [PG_CONFIG, tsquery, *scope_params, low, high, RANK_WINDOW + 1 - len(found)],
-                )
-                found += [row[0] for row in cursor.fetchall()]
-                # Each query reads the word index afresh, so guess the range that holds
-                # the rest from the matches so far, rather than widening step by step.
-                wanted, scanned = RANK_WINDOW + 1 - len(found), top - low
-                guess = int(wanted * scanned / len(found) * 1.5) if found else high
-                span, high = max(span * PG_WIDENING, guess), low
-        finally:
-            # Inside a caller's transaction the settings would outlive this block.
+    if connection.in_atomic_block:
+        # Already in a transaction: the settings are put back afterwards, or they would
+        # outlive this search until the caller's transaction ends. (After an error the
+        # caller's transaction is spoilt anyway, and its rollback undoes them.)
+        found = _pg_ranges(tsquery, scope_sql, scope_params)
+        with connection.cursor() as cursor:
             cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
-    return found
+        return found
+    with transaction.atomic():  # a transaction of its own: its end resets them
+        return _pg_ranges(tsquery, scope_sql, scope_params)
+
+
+def _pg_ranges(tsquery: str, scope_sql: str, scope_params: tuple) -> list[int]:
+    with connection.cursor() as cursor:
+        # The newest id, read by the primary key, and the settings for what follows
+        # (set_config(..., true) is SET LOCAL), in one round trip.
+        cursor.execute(
+            "SELECT set_config('enable_indexscan', 'off', true), "  # noqa: S608
+            "set_config('enable_seqscan', 'off', true), "
+            f"(SELECT max(petition_id) FROM {TABLE})"
+        )
+        top = cursor.fetchone()[2]
+        found: list[int] = []
+        high, span = top or 0, PG_FIRST_RANGE
+        while high > 0 and len(found) <= RANK_WINDOW:
+            low = max(0, high - span)
+            cursor.execute(
+                f"SELECT s.petition_id FROM {TABLE} s "  # noqa: S608
+                f"WHERE s.document @@ to_tsquery(%s::regconfig, %s) AND {scope_sql} "
+                "AND s.petition_id > %s AND s.petition_id <= %s "
+                "ORDER BY s.petition_id DESC LIMIT %s",
+                [PG_CONFIG, tsquery, *scope_params, low, high, RANK_WINDOW + 1 - len(found)],
+            )
+            found += [row[0] for row in cursor.fetchall()]
+            # Each query reads the word index afresh, so guess the range that holds the
+            # rest from the matches so far, rather than widening step by step.
+            wanted, scanned = RANK_WINDOW + 1 - len(found), top - low
+            guess = int(wanted * scanned / len(found) * 1.5) if found else high
+            span, high = max(span * PG_WIDENING, guess), low
+        return found
 
 
 # --- suggestions: the likeliest spelling for a query that finds nothing -------------------
