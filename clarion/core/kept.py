@@ -60,6 +60,17 @@ class Kept(Generic[V]):
             self._rebuild_in_background()
         return value
 
+    def peek(self) -> V | None:
+        """The value if one is at hand, stale or not (a stale one starts its rebuild);
+        None, without building it, when there is none: for callers that can do without.
+        """
+        entry = self._read()
+        if entry is None:
+            return None
+        if clock() - entry[0] >= self.fresh:
+            self._rebuild_in_background()
+        return entry[1]
+
     def warm(self) -> None:
         """Build the value now unless a fresh one is at hand."""
         entry = self._read()

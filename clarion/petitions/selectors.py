@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -89,10 +90,54 @@ def recently_updated(limit: int = 6, *, exclude: Collection[int] = ()) -> list[P
 
 
 # Trending is an aggregate over a day's signatures: on a busy site, hundreds of
-# milliseconds that the home page and every empty search would pay. Its ranking moves
-# slowly, so the ids are kept this long (per process, or in Redis with REDIS_URL); the
-# cards themselves, counts included, are read fresh.
+# milliseconds (about 650 at a million) that the home page and every empty search would
+# pay. Its ranking moves slowly, so the ids are rebuilt in the background once they are
+# this old (clarion.core.kept); the cards themselves, counts included, are read fresh.
 TRENDING_SECONDS = 60
+
+
+# The most any caller lists; each list is the first ``limit`` of these.
+TRENDING_MOST = 12
+
+
+def _work_out_trending(hours: int) -> list[int]:
+    since = timezone.now() - timedelta(hours=hours)
+    return list(
+        public_petitions()
+        .filter(status=Petition.Status.PUBLISHED)
+        .annotate(
+            recent=Count(
+                "signatures",
+                filter=counted("signatures__") & Q(signatures__confirmed_at__gte=since),
+            )
+        )
+        .filter(recent__gt=0)
+        .order_by("-recent", "-signature_count")
+        .values_list("pk", flat=True)[:TRENDING_MOST]
+    )
+
+
+# Shared (one rebuild a minute for the whole site with Redis), rebuilt in the background
+# while the last list is served: no visitor of the home page waits for the aggregate.
+_trending_ids: dict[int, Kept[list[int]]] = {}
+
+
+def _trending_kept(hours: int) -> Kept[list[int]]:
+    kept = _trending_ids.get(hours)
+    if kept is None:
+        kept = _trending_ids.setdefault(
+            hours,
+            Kept(
+                f"petitions:trending:{hours}",
+                partial(_work_out_trending, hours),
+                fresh=TRENDING_SECONDS,
+                shared=True,
+            ),
+        )
+    return kept
+
+
+_trending_kept(24)  # the home page's: registered now, so `clarion serve` builds it first
 
 
 def trending(limit: int = 6, hours: int = 24, *, compute: bool = True) -> list[Petition]:
@@ -101,26 +146,9 @@ def trending(limit: int = 6, hours: int = 24, *, compute: bool = True) -> list[P
     ``compute=False`` answers from the kept ids only, and with nothing when there are
     none: for pages that can do without (an empty search offers the newest instead).
     """
-    key = f"petitions:trending:{limit}:{hours}"
-    ids = cache.get(key)
-    if ids is None and not compute:
-        return []
-    if ids is None:
-        since = timezone.now() - timedelta(hours=hours)
-        ids = list(
-            public_petitions()
-            .filter(status=Petition.Status.PUBLISHED)
-            .annotate(
-                recent=Count(
-                    "signatures",
-                    filter=counted("signatures__") & Q(signatures__confirmed_at__gte=since),
-                )
-            )
-            .filter(recent__gt=0)
-            .order_by("-recent", "-signature_count")
-            .values_list("pk", flat=True)[:limit]
-        )
-        cache.set(key, ids, TRENDING_SECONDS)
+    kept = _trending_kept(hours)
+    ids = kept.get() if compute else kept.peek()
+    ids = (ids or [])[: min(limit, TRENDING_MOST)]
     if not ids:
         return []
     qs = Petition.objects.filter(status=Petition.Status.PUBLISHED, pk__in=ids)

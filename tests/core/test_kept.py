@@ -140,3 +140,16 @@ def test_a_shared_value_is_built_once_for_every_process(clock):
         one.forget()
         kept._ALL.remove(one)
         kept._ALL.remove(other)
+
+
+def test_peek_never_builds_but_serves_and_refreshes_what_is_there(make, clock):
+    build = Builder()
+    value = make(build)
+    assert value.peek() is None
+    assert build.builds == 0
+    assert value.get() == 1
+    clock.now += 61
+    assert value.peek() == 1  # stale, served, and rebuilt behind the reader
+    _wait_for_rebuild(value)
+    assert build.builds == 2
+    assert value.peek() == 2

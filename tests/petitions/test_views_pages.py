@@ -222,3 +222,15 @@ def test_pages_have_landmarks_and_a_skip_link(client, petition):
 def test_healthz_answers_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_an_empty_search_offers_what_the_home_page_found_trending(client, make_petition, sign):
+    hot = make_petition(title="Hot one")
+    sign(hot, "a@example.org")
+    make_petition(title="Newer but unsigned")
+    # Before the home page has worked it out, an empty answer offers the newest.
+    found = client.get("/search/", {"q": "zzzqqq"}).context["browse_petitions"]
+    assert found[0].title == "Newer but unsigned"
+    client.get("/")
+    found = client.get("/search/", {"q": "zzzqqq"}).context["browse_petitions"]
+    assert [p.pk for p in found] == [hot.pk]
