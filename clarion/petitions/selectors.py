@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -100,8 +99,12 @@ TRENDING_SECONDS = 60
 TRENDING_MOST = 12
 
 
-def _work_out_trending(hours: int) -> list[int]:
-    since = timezone.now() - timedelta(hours=hours)
+# The window "trending" looks back over.
+TRENDING_HOURS = 24
+
+
+def _work_out_trending() -> list[int]:
+    since = timezone.now() - timedelta(hours=TRENDING_HOURS)
     return list(
         public_petitions()
         .filter(status=Petition.Status.PUBLISHED)
@@ -119,35 +122,16 @@ def _work_out_trending(hours: int) -> list[int]:
 
 # Shared (one rebuild a minute for the whole site with Redis), rebuilt in the background
 # while the last list is served: no visitor of the home page waits for the aggregate.
-_trending_ids: dict[int, Kept[list[int]]] = {}
+_trending_ids = Kept("petitions:trending", _work_out_trending, fresh=TRENDING_SECONDS, shared=True)
 
 
-def _trending_kept(hours: int) -> Kept[list[int]]:
-    kept = _trending_ids.get(hours)
-    if kept is None:
-        kept = _trending_ids.setdefault(
-            hours,
-            Kept(
-                f"petitions:trending:{hours}",
-                partial(_work_out_trending, hours),
-                fresh=TRENDING_SECONDS,
-                shared=True,
-            ),
-        )
-    return kept
-
-
-_trending_kept(24)  # the home page's: registered now, so `clarion serve` builds it first
-
-
-def trending(limit: int = 6, hours: int = 24, *, compute: bool = True) -> list[Petition]:
-    """Petitions with the most signatures confirmed in the last ``hours``.
+def trending(limit: int = 6, *, compute: bool = True) -> list[Petition]:
+    """Petitions with the most signatures confirmed in the last TRENDING_HOURS.
 
     ``compute=False`` answers from the kept ids only, and with nothing when there are
     none: for pages that can do without (an empty search offers the newest instead).
     """
-    kept = _trending_kept(hours)
-    ids = kept.get() if compute else kept.peek()
+    ids = _trending_ids.get() if compute else _trending_ids.peek()
     ids = (ids or [])[: min(limit, TRENDING_MOST)]
     if not ids:
         return []
