@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.test_journey import ADMIN, CHROMIUM, CHROMIUM_ARGS, ROOT, site  # noqa: F401
+from tests.browser.test_journey import ADMIN, ROOT, chromium, site  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def _sign_through_the_api(site: str, slug: str, name: str, email: str) -> None: 
 
 
 def test_held_signatures_fit_a_1400_pixel_screen_with_the_reason_in_view(site):  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     with urllib.request.urlopen(f"{site}/api/v1/petitions?per_page=1", timeout=10) as response:
         slug = json.load(response)["results"][0]["slug"]
@@ -39,36 +39,30 @@ def test_held_signatures_fit_a_1400_pixel_screen_with_the_reason_in_view(site): 
             "Maximiliana Eugenia de los Santos Villavicencio y Montenegro",
             f"maximiliana.eugenia.villavicencio.montenegro.{n}@mailinator.com",
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    with chromium() as browser:
+        page = browser.new_page(viewport=LAPTOP)
+        page.goto(site + "/admin/login/")
+        page.get_by_label("Username").fill(ADMIN["username"])
+        page.get_by_label("Password").fill(ADMIN["password"])
+        page.get_by_role("button", name="Log in").click()
+        page.goto(site + "/admin/petitions/signature/?review=suspect")
+        table = page.locator("#result_list")
+        expect(table).to_contain_text("Disposable email domain")
+        # Nothing scrolls sideways: not the page, not the table in its box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+        table_box = table.bounding_box()
+        filters = page.locator("#changelist-filter").bounding_box()
+        assert table_box is not None and filters is not None
+        assert table_box["x"] + table_box["width"] <= filters["x"]
+        assert page.evaluate(
+            "(() => { const t = document.querySelector('#result_list');"
+            " return t.scrollWidth <= t.parentElement.clientWidth; })()"
         )
-        try:
-            page = browser.new_page(viewport=LAPTOP)
-            page.goto(site + "/admin/login/")
-            page.get_by_label("Username").fill(ADMIN["username"])
-            page.get_by_label("Password").fill(ADMIN["password"])
-            page.get_by_role("button", name="Log in").click()
-            page.goto(site + "/admin/petitions/signature/?review=suspect")
-            table = page.locator("#result_list")
-            expect(table).to_contain_text("Disposable email domain")
-            # Nothing scrolls sideways: not the page, not the table in its box.
-            assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
-            table_box = table.bounding_box()
-            filters = page.locator("#changelist-filter").bounding_box()
-            assert table_box is not None and filters is not None
-            assert table_box["x"] + table_box["width"] <= filters["x"]
-            assert page.evaluate(
-                "(() => { const t = document.querySelector('#result_list');"
-                " return t.scrollWidth <= t.parentElement.clientWidth; })()"
-            )
-            # The reason is on screen in the first rows, without scrolling anywhere.
-            reason = table.get_by_text("Disposable email domain").first
-            box = reason.bounding_box()
-            assert box is not None
-            assert box["x"] + box["width"] <= LAPTOP["width"] and box["y"] < LAPTOP["height"]
-            shots = ROOT / "var" / "screenshots"
-            shots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shots / "admin-held-1400.png"))
-        finally:
-            browser.close()
+        # The reason is on screen in the first rows, without scrolling anywhere.
+        reason = table.get_by_text("Disposable email domain").first
+        box = reason.bounding_box()
+        assert box is not None
+        assert box["x"] + box["width"] <= LAPTOP["width"] and box["y"] < LAPTOP["height"]
+        shots = ROOT / "var" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "admin-held-1400.png"))

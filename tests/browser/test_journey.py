@@ -41,6 +41,22 @@ CHROMIUM_ARGS = [
 
 pytestmark = pytest.mark.browser
 
+
+@contextmanager
+def chromium():
+    """Debian's Chromium, headless through Playwright, closed whatever the test does."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 # A superuser on the browser site, for the tests that look at the admin.
 ADMIN = {"username": "moderator", "password": "browser-test-moderator-9"}
 
@@ -188,44 +204,38 @@ def _search_word() -> tuple[str, str]:
 
 
 def test_a_visitor_finds_signs_and_confirms(site):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     word, title = _search_word()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page()
-            page.goto(site + "/")
-            expect(page.locator(".card").first).to_be_visible()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(site + "/")
+        expect(page.locator(".card").first).to_be_visible()
 
-            page.get_by_role("search").get_by_label("Search petitions").fill(word)
-            page.get_by_role("search").get_by_role("button", name="Search").click()
-            expect(page.locator(".results mark").first).to_be_visible()
-            page.get_by_role("link", name=title).click()
-            expect(page.get_by_role("heading", level=1)).to_have_text(title)
-            before = _count(page)
+        page.get_by_role("search").get_by_label("Search petitions").fill(word)
+        page.get_by_role("search").get_by_role("button", name="Search").click()
+        expect(page.locator(".results mark").first).to_be_visible()
+        page.get_by_role("link", name=title).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        before = _count(page)
 
-            page.get_by_label("Full name").fill("Rosa Browser")
-            page.get_by_label("Email", exact=True).fill("rosa.browser@example.org")
-            page.get_by_label("Country").select_option("MX")
-            page.get_by_label("Show my name and comment on the petition page").check()
-            page.get_by_role("button", name="Sign", exact=True).click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        page.get_by_label("Full name").fill("Rosa Browser")
+        page.get_by_label("Email", exact=True).fill("rosa.browser@example.org")
+        page.get_by_label("Country").select_option("MX")
+        page.get_by_label("Show my name and comment on the petition page").check()
+        page.get_by_role("button", name="Sign", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
-            page.goto(site + "/dev/outbox/")
-            page.get_by_role("link", name=re.compile("Please confirm your signature")).first.click()
-            page.locator(".mail-body a[href*='/confirm/']").click()
-            page.get_by_role("button", name="Confirm my signature").click()
+        page.goto(site + "/dev/outbox/")
+        page.get_by_role("link", name=re.compile("Please confirm your signature")).first.click()
+        page.locator(".mail-body a[href*='/confirm/']").click()
+        page.get_by_role("button", name="Confirm my signature").click()
 
-            expect(page.get_by_text("Your signature is confirmed")).to_be_visible()
-            assert _count_reaches(page, before + 1) == before + 1
-            expect(page.locator(".signers")).to_contain_text("Rosa Browser")
-            expect(page.locator("body")).not_to_contain_text("rosa.browser@example.org")
-            # Kept for people to look at; nothing asserts on it.
-            shots = ROOT / "var" / "screenshots"
-            shots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shots / "signed.png"), full_page=True)
-        finally:
-            browser.close()
+        expect(page.get_by_text("Your signature is confirmed")).to_be_visible()
+        assert _count_reaches(page, before + 1) == before + 1
+        expect(page.locator(".signers")).to_contain_text("Rosa Browser")
+        expect(page.locator("body")).not_to_contain_text("rosa.browser@example.org")
+        # Kept for people to look at; nothing asserts on it.
+        shots = ROOT / "var" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "signed.png"), full_page=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_journey import CHROMIUM, CHROMIUM_ARGS, ROOT, site  # noqa: F401
+from tests.browser.test_journey import ROOT, chromium, site  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -19,39 +19,33 @@ def _top(page, selector: str) -> float:
 
 
 def test_on_a_phone_the_count_and_form_come_first_and_a_refusal_lands_on_them(site):  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots = ROOT / "var" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
-            page.goto(site + "/")
-            page.locator(".card a").first.click()
-            expect(page.locator(".charts")).to_be_visible()  # a demo petition with signatures
-            # No sideways scrolling on a phone.
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-            count, form = _top(page, "#count"), _top(page, "#sign form")
-            charts, signers = _top(page, ".charts"), _top(page, "#signers-title")
-            assert count < form < charts < signers
-            page.screenshot(path=str(shots / "phone-petition.png"), full_page=True)
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+        page.goto(site + "/")
+        page.locator(".card a").first.click()
+        expect(page.locator(".charts")).to_be_visible()  # a demo petition with signatures
+        # No sideways scrolling on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        count, form = _top(page, "#count"), _top(page, "#sign form")
+        charts, signers = _top(page, ".charts"), _top(page, "#signers-title")
+        assert count < form < charts < signers
+        page.screenshot(path=str(shots / "phone-petition.png"), full_page=True)
 
-            # Sign with nothing filled in: the browser's own checks are off (novalidate),
-            # so the server refuses it and the page comes back.
-            page.get_by_role("button", name="Sign", exact=True).click()
-            summary = page.locator("#sign-errors")
-            expect(summary).to_be_focused()
-            expect(summary).to_contain_text("Full name")
-            assert page.url.endswith("/sign/#sign-errors")
-            assert page.evaluate("window.scrollY") > 0
-            box = summary.bounding_box()
-            assert box is not None and 0 <= box["y"] < PHONE["height"] - box["height"]
-            page.screenshot(path=str(shots / "phone-refused.png"))
-            # The summary's links lead to the fields.
-            summary.get_by_role("link", name="Email").click()
-            expect(page.get_by_label("Email", exact=True)).to_be_focused()
-        finally:
-            browser.close()
+        # Sign with nothing filled in: the browser's own checks are off (novalidate),
+        # so the server refuses it and the page comes back.
+        page.get_by_role("button", name="Sign", exact=True).click()
+        summary = page.locator("#sign-errors")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Full name")
+        assert page.url.endswith("/sign/#sign-errors")
+        assert page.evaluate("window.scrollY") > 0
+        box = summary.bounding_box()
+        assert box is not None and 0 <= box["y"] < PHONE["height"] - box["height"]
+        page.screenshot(path=str(shots / "phone-refused.png"))
+        # The summary's links lead to the fields.
+        summary.get_by_role("link", name="Email").click()
+        expect(page.get_by_label("Email", exact=True)).to_be_focused()

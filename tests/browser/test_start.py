@@ -20,10 +20,10 @@ import pytest
 
 from tests.browser.test_journey import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     _serve,
     _site_database,
+    chromium,
 )
 from tests.conftest import FeedServer, require
 
@@ -145,126 +145,114 @@ def _queue_action(page, site: str, title: str, action: str) -> None:
 
 
 def test_a_person_starts_a_petition_gathers_supporters_and_runs_it(site, article):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    with chromium() as browser:
+        page = browser.new_page()
+        # While the title is typed, a similar open petition is offered (site.js).
+        page.goto(site + "/start/")
+        page.get_by_label("Title").press_sequentially("Keep our branch libraries", delay=20)
+        expect(page.locator(".similar-list")).to_contain_text(
+            "Keep our five branch libraries open six days a week"
         )
-        try:
-            page = browser.new_page()
-            # While the title is typed, a similar open petition is offered (site.js).
-            page.goto(site + "/start/")
-            page.get_by_label("Title").press_sequentially("Keep our branch libraries", delay=20)
-            expect(page.locator(".similar-list")).to_contain_text(
-                "Keep our five branch libraries open six days a week"
-            )
 
-            page.screenshot(path=str(ROOT / "var" / "screenshots" / "start.png"), full_page=True)
-            _start(page, site, TITLE, CREATOR, article_url=article)
-            expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
-            _follow_link_in_mail(
-                page, site, CREATOR, "Please confirm your new petition", "/start/confirm/"
-            )
-            page.get_by_role("button", name="Confirm and create my petition").click()
-            expect(page.get_by_text("Your petition is created")).to_be_visible()
-            expect(page.locator(".related-article")).to_contain_text(
-                "Council votes to shut branch libraries on Sundays"
-            )
-            expect(page.locator(".related-article")).to_contain_text("Harbour Ledger")
-            link = page.locator("#share-link").input_value()
-            assert "/start/support/" in link
+        page.screenshot(path=str(ROOT / "var" / "screenshots" / "start.png"), full_page=True)
+        _start(page, site, TITLE, CREATOR, article_url=article)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        _follow_link_in_mail(
+            page, site, CREATOR, "Please confirm your new petition", "/start/confirm/"
+        )
+        page.get_by_role("button", name="Confirm and create my petition").click()
+        expect(page.get_by_text("Your petition is created")).to_be_visible()
+        expect(page.locator(".related-article")).to_contain_text(
+            "Council votes to shut branch libraries on Sundays"
+        )
+        expect(page.locator(".related-article")).to_contain_text("Harbour Ledger")
+        link = page.locator("#share-link").input_value()
+        assert "/start/support/" in link
 
-            # Not listed or searchable yet, and its page says so.
-            page.goto(site + "/search/?q=Sundays")
-            expect(page.locator("main")).not_to_contain_text(TITLE)
+        # Not listed or searchable yet, and its page says so.
+        page.goto(site + "/search/?q=Sundays")
+        expect(page.locator("main")).not_to_contain_text(TITLE)
 
-            _support(browser, site, link, "Ana Supporter", "ana.supporter@example.org", True)
-            _support(browser, site, link, "Ben Supporter", "ben.supporter@example.org", False)
+        _support(browser, site, link, "Ana Supporter", "ana.supporter@example.org", True)
+        _support(browser, site, link, "Ben Supporter", "ben.supporter@example.org", False)
 
-            # The worker sends it to moderation; a moderator approves it in the admin.
-            admin_context, admin = _admin(browser, site)
-            _reload_until(
-                admin,
-                site + "/admin/campaigns/moderationqueue/",
-                lambda page: (
-                    "Awaiting moderation" in page.locator("tr", has_text=TITLE).inner_text()
-                ),
-            )
-            expect(admin.locator("tr", has_text=TITLE)).to_contain_text("Awaiting moderation")
-            _queue_action(admin, site, TITLE, "Approve and publish selected petitions")
-            expect(admin.get_by_text("Published 1 petitions.")).to_be_visible()
+        # The worker sends it to moderation; a moderator approves it in the admin.
+        admin_context, admin = _admin(browser, site)
+        _reload_until(
+            admin,
+            site + "/admin/campaigns/moderationqueue/",
+            lambda page: "Awaiting moderation" in page.locator("tr", has_text=TITLE).inner_text(),
+        )
+        expect(admin.locator("tr", has_text=TITLE)).to_contain_text("Awaiting moderation")
+        _queue_action(admin, site, TITLE, "Approve and publish selected petitions")
+        expect(admin.get_by_text("Published 1 petitions.")).to_be_visible()
 
-            # Published: on the home page and in search.
-            page.goto(site + "/")
-            expect(page.get_by_role("link", name=TITLE).first).to_be_visible()
-            page.get_by_role("search").get_by_label("Search petitions").fill("Sundays")
-            page.get_by_role("search").get_by_role("button", name="Search").click()
-            expect(page.get_by_role("link", name=TITLE)).to_be_visible()
-            expect(page.locator("body")).not_to_contain_text(CREATOR)
+        # Published: on the home page and in search.
+        page.goto(site + "/")
+        expect(page.get_by_role("link", name=TITLE).first).to_be_visible()
+        page.get_by_role("search").get_by_label("Search petitions").fill("Sundays")
+        page.get_by_role("search").get_by_role("button", name="Search").click()
+        expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+        expect(page.locator("body")).not_to_contain_text(CREATOR)
 
-            # The organiser signs in by emailed link and posts an update to signers.
-            page.goto(site + "/organise/")
-            page.get_by_label("Email").fill(CREATOR)
-            page.get_by_role("button", name="Email me a sign-in link").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
-            _follow_link_in_mail(page, site, CREATOR, "Sign in to run", "/organise/signin/")
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("link", name=TITLE).click()
-            expect(page.locator("#count .count strong")).to_have_text("2")
-            updates = page.locator("#updates")
-            updates.get_by_label("Title", exact=True).fill("We met the council")
-            updates.get_by_label("Text", exact=True).fill(
-                "They will vote on Sunday hours next month."
-            )
-            updates.get_by_role("button", name="Post the update").click()
-            expect(page.get_by_text("Your update is on the petition's page")).to_be_visible()
-            page.goto(
-                site + page.locator("a", has_text="See the public page").get_attribute("href")
-            )
-            expect(page.locator("body")).to_contain_text("We met the council")
-            page.go_back()
+        # The organiser signs in by emailed link and posts an update to signers.
+        page.goto(site + "/organise/")
+        page.get_by_label("Email").fill(CREATOR)
+        page.get_by_role("button", name="Email me a sign-in link").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        _follow_link_in_mail(page, site, CREATOR, "Sign in to run", "/organise/signin/")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("link", name=TITLE).click()
+        expect(page.locator("#count .count strong")).to_have_text("2")
+        updates = page.locator("#updates")
+        updates.get_by_label("Title", exact=True).fill("We met the council")
+        updates.get_by_label("Text", exact=True).fill("They will vote on Sunday hours next month.")
+        updates.get_by_role("button", name="Post the update").click()
+        expect(page.get_by_text("Your update is on the petition's page")).to_be_visible()
+        page.goto(site + page.locator("a", has_text="See the public page").get_attribute("href"))
+        expect(page.locator("body")).to_contain_text("We met the council")
+        page.go_back()
 
-            # Kept for people to look at; nothing asserts on them.
-            shots = ROOT / "var" / "screenshots"
-            shots.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
+        # Kept for people to look at; nothing asserts on them.
+        shots = ROOT / "var" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
 
-            # Only the supporter who agreed is in the organiser's CSV.
-            with page.expect_download() as download:
-                page.get_by_role("link", name="Download the signers (CSV)").click()
-            rows = list(csv.reader(io.StringIO(download.value.path().read_text())))
-            assert rows[0] == ["name", "email", "country", "signed"]
-            assert [row[:3] for row in rows[1:]] == [
-                ["Ana Supporter", "ana.supporter@example.org", "GB"]
-            ]
+        # Only the supporter who agreed is in the organiser's CSV.
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download the signers (CSV)").click()
+        rows = list(csv.reader(io.StringIO(download.value.path().read_text())))
+        assert rows[0] == ["name", "email", "country", "signed"]
+        assert [row[:3] for row in rows[1:]] == [
+            ["Ana Supporter", "ana.supporter@example.org", "GB"]
+        ]
 
-            # The rejection path: its page shows the title and the published reason only.
-            other = "Ban the bakery on Elm Street from selling bread"
-            _start(page, site, other, "someone.else@example.org")
-            _follow_link_in_mail(
-                page,
-                site,
-                "someone.else@example.org",
-                "Please confirm your new petition",
-                "/start/confirm/",
-            )
-            page.get_by_role("button", name="Confirm and create my petition").click()
-            _queue_action(admin, site, other, "Reject selected petitions, with a reason…")
-            admin.get_by_label("Reason").select_option(label="Offensive or abusive content")
-            admin.get_by_role("button", name="Reject").click()
-            expect(admin.get_by_text("Rejected 1 petitions.")).to_be_visible()
-            admin_context.close()
+        # The rejection path: its page shows the title and the published reason only.
+        other = "Ban the bakery on Elm Street from selling bread"
+        _start(page, site, other, "someone.else@example.org")
+        _follow_link_in_mail(
+            page,
+            site,
+            "someone.else@example.org",
+            "Please confirm your new petition",
+            "/start/confirm/",
+        )
+        page.get_by_role("button", name="Confirm and create my petition").click()
+        _queue_action(admin, site, other, "Reject selected petitions, with a reason…")
+        admin.get_by_label("Reason").select_option(label="Offensive or abusive content")
+        admin.get_by_role("button", name="Reject").click()
+        expect(admin.get_by_text("Rejected 1 petitions.")).to_be_visible()
+        admin_context.close()
 
-            public = browser.new_page()
-            public.goto(site + "/search/?q=bakery")
-            expect(public.locator("main")).not_to_contain_text(other)
-            slug_page = site + "/p/" + re.sub(r"[^a-z0-9]+", "-", other.lower()).strip("-") + "/"
-            public.goto(slug_page)
-            expect(public.get_by_role("heading", level=1)).to_have_text(other)
-            expect(public.locator(".rejection")).to_contain_text("Offensive or abusive content")
-            expect(public.locator("body")).not_to_contain_text("Sunday is the only day")
-            public.goto(site + "/es" + slug_page.removeprefix(site))
-            expect(public.locator(".rejection")).to_contain_text("Contenido ofensivo o abusivo")
-        finally:
-            browser.close()
+        public = browser.new_page()
+        public.goto(site + "/search/?q=bakery")
+        expect(public.locator("main")).not_to_contain_text(other)
+        slug_page = site + "/p/" + re.sub(r"[^a-z0-9]+", "-", other.lower()).strip("-") + "/"
+        public.goto(slug_page)
+        expect(public.get_by_role("heading", level=1)).to_have_text(other)
+        expect(public.locator(".rejection")).to_contain_text("Offensive or abusive content")
+        expect(public.locator("body")).not_to_contain_text("Sunday is the only day")
+        public.goto(site + "/es" + slug_page.removeprefix(site))
+        expect(public.locator(".rejection")).to_contain_text("Contenido ofensivo o abusivo")
