@@ -160,3 +160,19 @@ def test_https_settings_follow_the_base_url_and_the_proxy_header(tmp_path):
             CLARION_SSL_REDIRECT="0",
         ).split()[3]
     )
+
+
+def test_what_the_master_loaded_is_frozen_before_each_fork():
+    # Objects loaded before the fork are set aside from the collector, so a worker's
+    # full collections walk only its own objects (see freeze_before_fork).
+    import gc
+
+    from clarion.core.management.commands.serve import gunicorn_options
+
+    hook = gunicorn_options(host="127.0.0.1", port=8000, workers=1, threads=1)["pre_fork"]
+    gc.unfreeze()
+    try:
+        hook(None, None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()

@@ -6,6 +6,7 @@ These run in the PostgreSQL pass (`make test-postgres`) and skip on SQLite.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -48,6 +49,26 @@ def test_the_index_is_a_generated_gin_indexed_tsvector(db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [search.TABLE])
         definitions = " ".join(row[0] for row in cursor.fetchall())
     assert "USING gin (document)" in definitions
+
+
+def test_ranks_come_from_a_head_vector_kept_in_the_row(db):
+    # Ranking reads ``head`` (title, goal, names) from the row the range query visits;
+    # STORAGE MAIN keeps it there rather than in TOAST, where ``document`` goes.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attgenerated, a.attstorage FROM pg_attribute a "
+            "WHERE a.attrelid = %s::regclass AND a.attname = 'head'",
+            [search.TABLE],
+        )
+        assert cursor.fetchone() == ("s", "m")
+
+
+def test_body_matches_rank_after_head_matches_newest_first(make_petition):
+    older_body = make_petition(title="A", goal="B", narrative="The aquifer is dry.")
+    in_title = make_petition(title="Aquifer now", goal="C")
+    newer_body = make_petition(title="D", goal="E", narrative="Aquifer aquifer aquifer.")
+    in_goal = make_petition(title="F", goal="Refill the aquifer.")
+    assert _found("aquifer") == [in_title.pk, in_goal.pk, newer_body.pk, older_body.pk]
 
 
 def test_it_ranks_title_then_goal_then_names_then_body(make_petition, category):
@@ -225,3 +246,27 @@ def test_the_planner_settings_of_a_search_do_not_outlive_it(make_petition):
         assert cursor.fetchone()[0] == "on"
         cursor.execute("SHOW enable_seqscan")
         assert cursor.fetchone()[0] == "on"
+
+
+def test_a_range_after_the_first_matches_is_sized_from_them(make_petition, monkeypatch):
+    # Half of the newest ids match: once the first range found some, the next asks for
+    # about what is missing (a range far wider would read and sort every match in it).
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "PG_FIRST_RANGE", 10)
+    monkeypatch.setattr(search, "RANK_WINDOW", 8)
+    matching = []
+    for n in range(15):
+        matching.append(make_petition(title=f"Harbour wall number {n}"))
+        make_petition(title="Something else entirely")
+    with CaptureQueriesContext(connection) as queries:
+        page = search.search("harbour", Petition.objects.all(), offset=0, limit=20, public=True)
+    assert page.capped and {hit.petition.pk for hit in page.hits} == {p.pk for p in matching[-8:]}
+    ranges = [
+        tuple(map(int, found))
+        for q in queries
+        for found in re.findall(r"petition_id > (\d+) AND s\.petition_id <= (\d+)", q["sql"])
+    ]
+    spans = [high - low for low, high in ranges]
+    # 10 ids hold 5 matches; 4 more are wanted: 4 * 10 / 5 * 1.5 = 12 ids, not 40.
+    assert spans == [10, 12]

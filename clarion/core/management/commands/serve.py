@@ -9,6 +9,7 @@ separate static server is needed.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from django.conf import settings
@@ -47,7 +48,21 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
         "proc_name": "clarion",
         # Several servers may run side by side (tests, bench): no shared control socket.
         "control_socket_disable": True,
+        "pre_fork": freeze_before_fork,
     }
+
+
+def freeze_before_fork(server: Any = None, worker: Any = None) -> None:
+    """Set what the master loaded aside from the garbage collector, in every worker.
+
+    Everything loaded before the fork (Django, the views, the kept values) lives as long
+    as the worker, yet each full collection walked it all: about 60 ms at 100,000
+    petitions, a pause that landed on whichever request was running, and writing the
+    objects' headers unshared their memory. Frozen objects are never walked again (the
+    way Python's gc documentation recommends for servers that fork).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class Command(BaseCommand):
