@@ -38,14 +38,20 @@ def accents_folded(db) -> None:
         )
 
 
-def test_the_index_is_a_generated_gin_indexed_tsvector(db):
+def _column(name: str) -> tuple[str, str, str]:
+    """(generated?, type, storage) of one column of the search table."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT a.attgenerated, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-            "WHERE a.attrelid = %s::regclass AND a.attname = 'document'",
-            [search.TABLE],
+            "SELECT a.attgenerated, format_type(a.atttypid, a.atttypmod), a.attstorage "
+            "FROM pg_attribute a WHERE a.attrelid = %s::regclass AND a.attname = %s",
+            [search.TABLE, name],
         )
-        assert cursor.fetchone() == ("s", "tsvector")
+        return cursor.fetchone()
+
+
+def test_the_index_is_a_generated_gin_indexed_tsvector(db):
+    assert _column("document")[:2] == ("s", "tsvector")
+    with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [search.TABLE])
         definitions = " ".join(row[0] for row in cursor.fetchall())
     assert "USING gin (document)" in definitions
@@ -54,13 +60,7 @@ def test_the_index_is_a_generated_gin_indexed_tsvector(db):
 def test_ranks_come_from_a_head_vector_kept_in_the_row(db):
     # Ranking reads ``head`` (title, goal, names) from the row the range query visits;
     # STORAGE MAIN keeps it there rather than in TOAST, where ``document`` goes.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.attgenerated, a.attstorage FROM pg_attribute a "
-            "WHERE a.attrelid = %s::regclass AND a.attname = 'head'",
-            [search.TABLE],
-        )
-        assert cursor.fetchone() == ("s", "m")
+    assert _column("head") == ("s", "tsvector", "m")
 
 
 def test_body_matches_rank_after_head_matches_newest_first(make_petition):
