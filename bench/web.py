@@ -506,7 +506,6 @@ def _form_token(base: str, path: str) -> str:
 
 
 def _sign(args, server: Server, profiler: Profiler) -> tuple[float, str]:
-    from clarion.core.models import OutboxMessage
     from clarion.petitions.models import Signature
 
     token = _form_token(server.base, "/p/bench-sign/")
@@ -527,21 +526,22 @@ def _sign(args, server: Server, profiler: Profiler) -> tuple[float, str]:
     )
     if failed:
         verdict += f"; {failed:,} answered otherwise or lost"
-    Signature.objects.filter(email__startswith=f"b{run}-").delete()
-    OutboxMessage.objects.filter(to__startswith=f"b{run}-").delete()
-    _settle()
+    _settle(run)
     return acked / r["seconds"] if r["seconds"] else 0.0, verdict
 
 
-def _settle() -> None:
-    """Tidy up after the signing phase before the next is measured: on PostgreSQL the
-    thousands of rows written and deleted would otherwise bring autovacuum into the
-    search phase; on SQLite the log is copied back into the file now, not then."""
+def _settle(run: str) -> None:
+    """Undo the signing phase before the next is measured: its signatures and their
+    queued emails deleted, then on PostgreSQL the tables vacuumed (the thousands of rows
+    written and deleted would otherwise bring autovacuum into the search phase), on
+    SQLite the log copied back into the file now rather than then."""
     from django.db import DatabaseError, connection
 
     from clarion.core.models import OutboxMessage
     from clarion.petitions.models import Signature
 
+    Signature.objects.filter(email__startswith=f"b{run}-").delete()
+    OutboxMessage.objects.filter(to__startswith=f"b{run}-").delete()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for model in (Signature, OutboxMessage):

@@ -41,7 +41,6 @@ language's version side by side: a snippet never mixes two languages.
 from __future__ import annotations
 
 import html
-import json
 import re
 import unicodedata
 from bisect import bisect_left
@@ -581,10 +580,7 @@ def _pg_estimate(cursor, tsquery: str, scope_sql: str, scope_params: tuple) -> i
         f"{TABLE} s WHERE s.document @@ to_tsquery(%s::regconfig, %s) AND {scope_sql}",
         [PG_CONFIG, tsquery, *scope_params],
     )
-    plan = cursor.fetchone()[0]
-    if isinstance(plan, str):  # json comes back as text unless the driver decodes it
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
 
 
 # --- suggestions: the likeliest spelling for a query that finds nothing -------------------
