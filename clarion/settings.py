@@ -285,6 +285,15 @@ CLARION_SQLITE_CHECKPOINT_SECONDS = env_int("CLARION_SQLITE_CHECKPOINT_SECONDS",
 # Seconds each server process serves its own copy of a petition page without asking the
 # database or the shared cache (clarion.core.recent); 0 turns it off.
 CLARION_PAGE_LOCAL_SECONDS = env_int("CLARION_PAGE_LOCAL_SECONDS", 1, minimum=0)
+# PostgreSQL: each machine ranks searches of the public petitions in a local SQLite copy
+# of the search index kept in this folder (clarion.petitions.replica; about 3.6 KB a
+# petition), brought up to date by every search. CLARION_SEARCH_REPLICA=off ranks them in
+# PostgreSQL instead. Unused on SQLite, whose index is the database's own.
+CLARION_SEARCH_REPLICA_DIR = (
+    env_str("CLARION_SEARCH_REPLICA_DIR", str(VAR_DIR / "search"))
+    if env_bool("CLARION_SEARCH_REPLICA", True)
+    else ""
+)
 # What public pages (petitions, letters, stories, home, categories, countries) tell
 # shared caches (a proxy, a CDN) for anonymous visitors: keep this many seconds
 # (Cache-Control s-maxage), then serve the kept copy for up to STALE seconds more while

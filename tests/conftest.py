@@ -25,7 +25,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from clarion.confirmations.services import confirm as confirm_link
-from clarion.petitions import search
+from clarion.petitions import replica, search
 from clarion.petitions.counts import fold_counts
 from clarion.petitions.models import Demand, Petition, Signature
 from clarion.petitions.services import SignatureInput, signature_create
@@ -275,6 +275,16 @@ def _no_local_page_copy(settings):
     # tests that sign and look again at once would see that second's copy. The tests of
     # that copy (tests/petitions/test_page_cache.py) turn it back on.
     settings.CLARION_PAGE_LOCAL_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _search_copy_of_its_own(settings, tmp_path) -> Iterator[None]:
+    # PostgreSQL: each test keeps its copy of the search index in a folder of its own
+    # (clarion.petitions.replica); a copy built in one test would carry its rows into
+    # the next, whose database has forgotten them.
+    settings.CLARION_SEARCH_REPLICA_DIR = str(tmp_path / "search")
+    yield
+    replica.close()
 
 
 @pytest.fixture(autouse=True)

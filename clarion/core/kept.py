@@ -125,17 +125,31 @@ class Kept(Generic[V]):
             connection.close()  # this thread's own connection
 
 
+# Other things a server should have ready before it forks, each a function that makes
+# it ready (this machine's copy of the search index on PostgreSQL).
+_AHEAD: list[Callable[[], None]] = []
+
+
+def also_warm(prepare: Callable[[], None]) -> Callable[[], None]:
+    """Have ``warm_up`` call ``prepare`` too (a decorator)."""
+    _AHEAD.append(prepare)
+    return prepare
+
+
 def warm_up() -> None:
-    """Build every kept value of the process that is missing or stale.
+    """Build every kept value of the process that is missing or stale, and whatever
+    else was registered with ``also_warm``.
 
     Called by ``clarion serve`` before it forks, so each worker starts with them; a
     value that can't be built yet (a database not migrated) is built on first use.
     """
-    for kept in list(_ALL):
+    steps = [(kept.key, kept.warm) for kept in _ALL]
+    steps += [(f"{prepare.__module__}.{prepare.__name__}", prepare) for prepare in _AHEAD]
+    for name, step in steps:
         try:
-            kept.warm()
+            step()
         except Exception as exc:
-            log.warning("could not build %s ahead of use: %s", kept.key, exc)
+            log.warning("could not build %s ahead of use: %s", name, exc)
 
 
 def forget_all() -> None:

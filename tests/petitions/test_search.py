@@ -37,7 +37,9 @@ def test_a_deleted_petition_leaves_the_index(make_petition):
     petition_delete(petition)
     assert _found("orchard") == []
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {search.TABLE}")  # noqa: S608
+        # Nothing of its words is left (PostgreSQL keeps the emptied row, stamped, for the
+        # local copies of the index to learn of the deletion: clarion.petitions.replica).
+        cursor.execute(f"SELECT count(*) FROM {search.TABLE} WHERE title <> ''")  # noqa: S608
         assert cursor.fetchone()[0] == 0
 
 
