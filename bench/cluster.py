@@ -18,7 +18,10 @@ that keeps every message. The run:
 4. one email per confirmation: every confirmation email delivered exactly once by the
    two workers;
 5. counts: signatures confirmed on both machines in turn; once folded, the petition's
-   count equals the confirmed rows, and both machines' pages and count endpoints agree.
+   count equals the confirmed rows, and both machines' pages and count endpoints agree;
+6. search: a petition published, retitled, then deleted, each step found (or no longer
+   found) by the next search on both machines, each ranking in its own local copy of
+   the search index.
 
 The database (clarion_cluster) is dropped and created again each run, and the Redis
 database (7 by default) is emptied: use ones no site uses.
@@ -260,6 +263,46 @@ def _page_count(base: str) -> int:
 
 
 # --- the checks -------------------------------------------------------------------
+
+
+def _search_agrees(machines: list[Machine]) -> list[str]:
+    """A petition published, edited, then deleted behind both machines' backs (as an
+    editor in the admin would): each step must show in the very next search on both,
+    whose copies of the search index learn it from PostgreSQL
+    (clarion/petitions/replica.py). Answers the steps that went wrong."""
+    from django.utils import timezone
+
+    from clarion.petitions.models import Petition
+    from clarion.petitions.services import petition_delete, petition_reindex
+
+    petition = Petition.objects.create(
+        title="Zephyrine lanterns for the harbour",
+        slug="zephyrine-lanterns",
+        goal="We ask the harbour board to light the quay at night.",
+        narrative="The quay is dark.",
+        countries=["GB"],
+        status=Petition.Status.PUBLISHED,
+        published_at=timezone.now(),
+        signature_goal=100,
+    )
+    petition_reindex(petition)
+
+    def found(machine: Machine, word: str) -> bool:
+        _status, _headers, html = _http("GET", f"{machine.base}/search/?q={word}")
+        # In the ranked results, not in what an empty search offers instead (the newest).
+        results = html.partition('<ol class="results"')[2].partition("</ol>")[0]
+        return f'href="/p/{petition.slug}/"' in results
+
+    wrong = []
+    wrong += [f"{m.name}: not found once published" for m in machines if not found(m, "zephyrine")]
+    petition.title = "Marigold lanterns for the harbour"
+    petition.save()
+    petition_reindex(petition)
+    wrong += [f"{m.name}: old title still found" for m in machines if found(m, "zephyrine")]
+    wrong += [f"{m.name}: new title not found" for m in machines if not found(m, "marigold")]
+    petition_delete(petition)
+    wrong += [f"{m.name}: found once deleted" for m in machines if found(m, "marigold")]
+    return wrong
 
 
 def _load_both(machines: list[Machine], args, path: str) -> web.Result:
@@ -544,6 +587,15 @@ def report(args, machines: list[Machine], sink: Sink) -> None:
     )
     if not ok:
         failures.append("counts")
+
+    wrong = _search_agrees(machines)
+    print(
+        "  search                      a petition published, retitled, then deleted: each "
+        "step found by the next search on both machines "
+        f"({'agree' if not wrong else 'DISAGREE: ' + '; '.join(wrong)})"
+    )
+    if wrong:
+        failures.append("search")
     if failures:
         sys.exit("FAILED: " + ", ".join(failures))
 

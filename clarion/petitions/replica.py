@@ -121,9 +121,14 @@ def ranked(match: str, offset: int, limit: int) -> tuple[int, list[int]] | None:
             return db.execute(sql.replace("%s", "?"), params).fetchall()
 
         return fts_ranked(rows, match, "", [], offset, limit)
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.OperationalError, OSError) as exc:  # busy, disk full: try again next time
         log.warning("the local search index at %s failed (%s); PostgreSQL answers", where, exc)
         close()
+        return None
+    except sqlite3.DatabaseError as exc:  # damaged: put aside, so the next search builds anew
+        log.warning("the local search index at %s is damaged (%s); building it again", where, exc)
+        close()
+        where.unlink(missing_ok=True)
         return None
 
 
@@ -134,14 +139,17 @@ def prepare() -> None:
     where = path()
     if where is None:
         return
-    db = _connection(where)
-    if db is not None:
-        ours = db.execute("SELECT generation FROM meta").fetchone()[0]
-        close()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT generation::text FROM petitions_search_state")
-            if cursor.fetchone() == (ours,):
-                return
+    try:
+        db = _connection(where)
+        ours = db.execute("SELECT generation FROM meta").fetchone() if db else None
+    except sqlite3.DatabaseError:
+        ours = None  # damaged: built again below
+    finally:
+        close()  # nothing opened here may outlive a fork
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generation::text FROM petitions_search_state")
+        if ours is not None and cursor.fetchone() == ours:
+            return
     build(where)
 
 

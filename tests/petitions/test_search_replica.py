@@ -186,7 +186,7 @@ def test_serve_builds_the_copy_before_its_workers_start(make_petition):
     assert len(_copied_ids()) == 1
 
 
-def test_a_damaged_copy_costs_only_speed(make_petition, caplog, postgres_ranks):
+def test_a_damaged_copy_costs_only_speed_and_is_built_again(make_petition, caplog, postgres_ranks):
     petition = make_petition(title="Glasshouse")
     _found("glasshouse")
     replica.close()
@@ -194,7 +194,19 @@ def test_a_damaged_copy_costs_only_speed(make_petition, caplog, postgres_ranks):
     with caplog.at_level(logging.WARNING, logger="clarion"):
         assert _found("glasshouse") == [petition.pk]
     assert postgres_ranks
-    assert "local search index" in caplog.text
+    assert "is damaged" in caplog.text
+    _found("glasshouse")  # finds no copy, so builds one (PostgreSQL answers)
+    postgres_ranks.clear()
+    assert _found("glasshouse") == [petition.pk]
+    assert postgres_ranks == []
+
+
+def test_serve_builds_a_damaged_copy_again(make_petition):
+    make_petition(title="Quarry")
+    kept.warm_up()
+    replica.path().write_bytes(b"not a database at all" * 100)
+    kept.warm_up()
+    assert len(_copied_ids()) == 1
 
 
 def test_it_can_be_turned_off(make_petition, settings, postgres_ranks):
