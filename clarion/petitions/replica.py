@@ -75,16 +75,19 @@ _NEWS = (
 
 @dataclass
 class _Open:
+    """One thread's connection to one copy (one file: a rebuilt copy is a new one)."""
+
     path: Path
     pid: int
     inode: int
     db: sqlite3.Connection
+    # The highest watermark this thread has caught this file up to: a search need not
+    # write one to the file merely because time passed (only new rows are written).
+    # Not shared with a newer file, which may be behind what this one had seen.
+    seen: int = 0
 
 
 _local = threading.local()
-# Per process: the highest watermark seen for each copy, so that a search need not
-# write one to the file merely because time passed (only new rows are written).
-_seen: dict[Path, int] = {}
 _building: set[Path] = set()
 _guard = threading.Lock()
 
@@ -109,16 +112,16 @@ def ranked(match: str, offset: int, limit: int) -> tuple[int, list[int]] | None:
     if where is None:
         return None
     try:
-        db = _connection(where)
-        if db is None:
+        current = _connection(where)
+        if current is None:
             _build_soon(where)
             return None
-        if not _catch_up(where, db):
+        if not _catch_up(where, current):
             return None
         from clarion.petitions.search import fts_ranked
 
         def rows(sql: str, params: list) -> list[tuple]:
-            return db.execute(sql.replace("%s", "?"), params).fetchall()
+            return current.db.execute(sql.replace("%s", "?"), params).fetchall()
 
         return fts_ranked(rows, match, "", [], offset, limit)
     except (sqlite3.OperationalError, OSError) as exc:  # busy, disk full: try again next time
@@ -140,8 +143,8 @@ def prepare() -> None:
     if where is None:
         return
     try:
-        db = _connection(where)
-        ours = db.execute("SELECT generation FROM meta").fetchone() if db else None
+        current = _connection(where)
+        ours = current.db.execute("SELECT generation FROM meta").fetchone() if current else None
     except sqlite3.DatabaseError:
         ours = None  # damaged: built again below
     finally:
@@ -164,7 +167,7 @@ def close() -> None:
 # --- keeping up ---------------------------------------------------------------------------
 
 
-def _connection(where: Path) -> sqlite3.Connection | None:
+def _connection(where: Path) -> _Open | None:
     """This thread's connection to the copy, opened again when the file was replaced by
     a new build; None when there is no copy."""
     try:
@@ -175,22 +178,26 @@ def _connection(where: Path) -> sqlite3.Connection | None:
     current: _Open | None = getattr(_local, "open", None)
     if current is not None:
         if current.pid == os.getpid() and current.path == where and current.inode == inode:
-            return current.db
+            return current
         close()  # another copy, a replaced file, or opened before this process forked
     db = sqlite3.connect(where, timeout=5, isolation_level=None)
     _local.open = _Open(where, os.getpid(), inode, db)
-    return db
+    return _local.open
 
 
-def _catch_up(where: Path, db: sqlite3.Connection) -> bool:
+def _catch_up(where: Path, current: _Open) -> bool:
     """Copy what changed since the watermark; False when the copy can't answer now."""
+    db = current.db
     generation, watermark = db.execute("SELECT generation, watermark FROM meta").fetchone()
-    watermark = max(watermark, _seen.get(where, 0))
+    watermark = max(watermark, current.seen)
     with connection.cursor() as cursor:
         cursor.execute(_NEWS, [str(watermark)])
         news = cursor.fetchall()
     if not news:
-        return False  # no generation: the state row is missing
+        # No generation: the state row is gone (deleted by hand?). `search_rebuild`
+        # writes a new one; until then PostgreSQL ranks.
+        _warn_once("petitions_search_state has no row: run `clarion search_rebuild`")
+        return False
     if news[0][0] != generation:
         close()
         _build_soon(where)
@@ -201,9 +208,19 @@ def _catch_up(where: Path, db: sqlite3.Connection) -> bool:
         return False  # this transaction's own, uncommitted words: PostgreSQL's to rank
     if changes:
         _apply(db, changes, oldest_running)
-    with _guard:
-        _seen[where] = max(_seen.get(where, 0), oldest_running)
+    current.seen = max(current.seen, oldest_running)
     return True
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    with _guard:
+        if message in _warned:
+            return
+        _warned.add(message)
+    log.warning("local search index: %s", message)
 
 
 def _apply(db: sqlite3.Connection, changes: list[tuple], watermark: int) -> None:

@@ -237,7 +237,8 @@ def rebuild_index(petitions: Iterable[Petition] | None = None) -> int:
     if connection.vendor == "postgresql":
         # Rows deleted above left no trace: every local copy must start again.
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE petitions_search_state SET generation = gen_random_uuid()")
+            cursor.execute("DELETE FROM petitions_search_state")
+            cursor.execute("INSERT INTO petitions_search_state VALUES (gen_random_uuid())")
     return count
 
 

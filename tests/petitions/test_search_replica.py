@@ -30,6 +30,11 @@ def _empty_search_table():
     yield
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {search.TABLE}")  # noqa: S608
+        # Nor its generation row, which one test deletes.
+        cursor.execute(
+            "INSERT INTO petitions_search_state SELECT gen_random_uuid() "
+            "WHERE NOT EXISTS (SELECT 1 FROM petitions_search_state)"
+        )
 
 
 @pytest.fixture
@@ -215,3 +220,17 @@ def test_it_can_be_turned_off(make_petition, settings, postgres_ranks):
     assert _found("lighthouse") == [petition.pk]
     assert _found("lighthouse") == [petition.pk]
     assert len(postgres_ranks) == 2
+
+
+def test_a_lost_generation_row_is_written_again_by_search_rebuild(make_petition, postgres_ranks):
+    petition = make_petition(title="Signal box")
+    _found("signal")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM petitions_search_state")
+    postgres_ranks.clear()
+    assert _found("signal") == [petition.pk]
+    assert postgres_ranks  # without a generation the copy can't tell it is current
+    call_command("search_rebuild", stdout=io.StringIO())
+    postgres_ranks.clear()
+    assert _found("signal") == [petition.pk]
+    assert postgres_ranks == []
