@@ -278,11 +278,12 @@ def _no_local_page_copy(settings):
 
 
 @pytest.fixture(autouse=True)
-def _search_copy_of_its_own(settings, tmp_path) -> Iterator[None]:
+def _search_copy_of_its_own(settings, tmp_path_factory) -> Iterator[None]:
     # PostgreSQL: each test keeps its copy of the search index in a folder of its own
     # (clarion.petitions.replica); a copy built in one test would carry its rows into
-    # the next, whose database has forgotten them.
-    settings.CLARION_SEARCH_REPLICA_DIR = str(tmp_path / "search")
+    # the next, whose database has forgotten them. Not under the test's tmp_path, which
+    # some tests read whole (the HTML checker checks every file there).
+    settings.CLARION_SEARCH_REPLICA_DIR = str(tmp_path_factory.mktemp("search"))
     yield
     replica.close()
 

@@ -56,6 +56,9 @@ log = logging.getLogger("clarion")
 BUILD_IN_REQUEST = 5000
 # Rows read from PostgreSQL at a time while building.
 BUILD_BATCH = 2000
+# More changed rows than this since the copy last looked (a bulk re-index) are not
+# copied by a search: the copy is built afresh instead, while PostgreSQL answers.
+CATCH_UP_MOST = 5000
 
 _TABLE = "petitions_search"
 _SCHEMA = (
@@ -191,7 +194,7 @@ def _catch_up(where: Path, current: _Open) -> bool:
     generation, watermark = db.execute("SELECT generation, watermark FROM meta").fetchone()
     watermark = max(watermark, current.seen)
     with connection.cursor() as cursor:
-        cursor.execute(_NEWS, [str(watermark)])
+        cursor.execute(_NEWS + " LIMIT %s", [str(watermark), CATCH_UP_MOST + 1])
         news = cursor.fetchall()
     if not news:
         # No generation: the state row is gone (deleted by hand?). `search_rebuild`
@@ -204,6 +207,10 @@ def _catch_up(where: Path, current: _Open) -> bool:
         return False
     oldest_running, own = int(news[0][1]), news[0][2]
     changes = [row[3:] for row in news if row[3] is not None]
+    if len(changes) > CATCH_UP_MOST:
+        close()
+        _build_soon(where)
+        return False
     if own is not None and any(row[6] == own for row in changes):
         return False  # this transaction's own, uncommitted words: PostgreSQL's to rank
     if changes:

@@ -234,3 +234,16 @@ def test_a_lost_generation_row_is_written_again_by_search_rebuild(make_petition,
     postgres_ranks.clear()
     assert _found("signal") == [petition.pk]
     assert postgres_ranks == []
+
+
+def test_a_bulk_change_builds_the_copy_afresh(make_petition, monkeypatch, postgres_ranks):
+    monkeypatch.setattr(replica, "CATCH_UP_MOST", 2)
+    first = make_petition(title="Ferry timetable")
+    _found("ferry")
+    more = [make_petition(title=f"Ferry route {n}") for n in range(3)]  # three changes
+    postgres_ranks.clear()
+    assert len(_found("ferry")) == 4  # PostgreSQL, while the copy is built again
+    assert postgres_ranks
+    postgres_ranks.clear()
+    assert sorted(_found("ferry")) == sorted([first.pk, *(p.pk for p in more)])
+    assert postgres_ranks == []
