@@ -65,14 +65,18 @@ _SCHEMA = (
     "CREATE TABLE meta (generation TEXT NOT NULL, watermark INTEGER NOT NULL)",
     "CREATE TABLE stamps (petition_id INTEGER PRIMARY KEY, changed INTEGER NOT NULL)",
 )
-# The news since ``watermark``, with what decides what to do with it, in one statement:
-# the table's generation, the oldest transaction still running, this transaction's own
-# id if it has one. One row with the first three and no petition when nothing changed.
+# Where PostgreSQL stands: the table's generation, the oldest transaction still running
+# (every older one has ended), and this transaction's own id if it has one.
+_STANDING = (
+    "st.generation::text, pg_snapshot_xmin(pg_current_snapshot())::text, "
+    "pg_current_xact_id_if_assigned()::text"
+)
+# The news since a watermark (at most a limit of rows), each row with where PostgreSQL
+# stands, in one statement; one row and no petition when nothing changed.
 _NEWS = (
-    "SELECT st.generation::text, pg_snapshot_xmin(pg_current_snapshot())::text, "
-    "pg_current_xact_id_if_assigned()::text, s.petition_id, s.title, s.goal, s.body, "
-    "s.names, s.public, s.changed::text FROM petitions_search_state st "
-    "LEFT JOIN petitions_search s ON s.changed >= %s::xid8"
+    f"SELECT {_STANDING}, s.petition_id, s.title, s.goal, s.body, s.names, s.public, "  # noqa: S608
+    "s.changed::text FROM petitions_search_state st "
+    "LEFT JOIN petitions_search s ON s.changed >= %s::xid8 LIMIT %s"
 )
 
 
@@ -194,20 +198,18 @@ def _catch_up(where: Path, current: _Open) -> bool:
     generation, watermark = db.execute("SELECT generation, watermark FROM meta").fetchone()
     watermark = max(watermark, current.seen)
     with connection.cursor() as cursor:
-        cursor.execute(_NEWS + " LIMIT %s", [str(watermark), CATCH_UP_MOST + 1])
+        cursor.execute(_NEWS, [str(watermark), CATCH_UP_MOST + 1])
         news = cursor.fetchall()
     if not news:
         # No generation: the state row is gone (deleted by hand?). `search_rebuild`
         # writes a new one; until then PostgreSQL ranks.
-        _warn_once("petitions_search_state has no row: run `clarion search_rebuild`")
-        return False
-    if news[0][0] != generation:
-        close()
-        _build_soon(where)
+        _warn_no_generation()
         return False
     oldest_running, own = int(news[0][1]), news[0][2]
     changes = [row[3:] for row in news if row[3] is not None]
-    if len(changes) > CATCH_UP_MOST:
+    if news[0][0] != generation or len(changes) > CATCH_UP_MOST:
+        # Another generation, or more news than a search should copy (a bulk
+        # re-index): a fresh copy instead.
         close()
         _build_soon(where)
         return False
@@ -219,15 +221,15 @@ def _catch_up(where: Path, current: _Open) -> bool:
     return True
 
 
-_warned: set[str] = set()
+_warned = False
 
 
-def _warn_once(message: str) -> None:
-    with _guard:
-        if message in _warned:
-            return
-        _warned.add(message)
-    log.warning("local search index: %s", message)
+def _warn_no_generation() -> None:
+    """Once per process: every search would say it again."""
+    global _warned
+    if not _warned:
+        _warned = True
+        log.warning("petitions_search_state has no row: run `clarion search_rebuild`")
 
 
 def _apply(db: sqlite3.Connection, changes: list[tuple], watermark: int) -> None:
@@ -328,10 +330,7 @@ def _fill(fresh: Path) -> None:
     with connection.cursor() as cursor:
         # Taken before anything is read: a transaction still running now may commit rows
         # the reads below miss, and its id is at or above this watermark.
-        cursor.execute(
-            "SELECT generation::text, pg_snapshot_xmin(pg_current_snapshot())::text, "
-            "pg_current_xact_id_if_assigned()::text FROM petitions_search_state"
-        )
+        cursor.execute(f"SELECT {_STANDING} FROM petitions_search_state st")  # noqa: S608
         generation, watermark, own = cursor.fetchone()
     db = sqlite3.connect(fresh, isolation_level=None)
     try:
