@@ -5,7 +5,6 @@ stories. Views stay thin: the reads are each app's selectors."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -20,7 +19,6 @@ from clarion.news import selectors as news_selectors
 from clarion.petitions import search as petition_search
 from clarion.petitions import selectors as petition_selectors
 from clarion.petitions.forms import SearchForm
-from clarion.petitions.models import Demand
 from clarion.taxonomy import regions
 
 PAGE_SIZE = 12
@@ -47,13 +45,12 @@ def search(request: HttpRequest) -> HttpResponse:
     page_number = form.cleaned_data["page"] or 1
     results = petition_search.search(
         query,
-        # Demands too: each hit's snippet is cut from its words in the page's language.
-        petition_selectors.with_card_data(petition_selectors.public_petitions()).prefetch_related(
-            Prefetch("demands", queryset=Demand.objects.order_by("position", "id"))
-        ),
+        petition_selectors.public_petitions(),
         offset=(page_number - 1) * SEARCH_PAGE_SIZE,
         limit=SEARCH_PAGE_SIZE,
         public=True,
+        # Plain rows of what the page shows, not model instances with their relations.
+        load=petition_selectors.search_results,
     )
     pages = max(1, -(-results.total // SEARCH_PAGE_SIZE))
     first_page = page_number == 1 and bool(query)

@@ -60,6 +60,8 @@ def search_letters(query: str, limit: int) -> list[Letter]:
             | Q(translations__title__icontains=word)
             | Q(translations__body__icontains=word)
         )
+    # Only what a search lists of each: title, link and date.
+    letters = letters.only("id", "slug", "title", "date")
     return list(letters.distinct().order_by("-date", "-id")[:limit])
 
 

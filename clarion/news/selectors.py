@@ -81,10 +81,12 @@ def search_stories(query: str, limit: int) -> list[Story]:
     words = query_words(query)
     if not words:
         return []
-    stories = latest_stories()
+    # Only what a search lists of each (title, link, date): the story pages' related
+    # rows would cost more than the search of them.
+    stories = Story.objects.only("id", "title", "last_published_at")
     for word in words:
         stories = stories.filter(title__icontains=word)
-    return list(stories[:limit])
+    return list(stories.order_by("-last_published_at", "-id")[:limit])
 
 
 def story_for_page(pk: int) -> Story | None:

@@ -47,7 +47,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,6 +59,7 @@ from clarion.core.kept import Kept
 from clarion.core.text import markdown_to_text, query_words
 from clarion.petitions import replica
 from clarion.petitions.models import Petition
+from clarion.petitions.selectors import SearchResult
 
 TABLE = "petitions_search"
 # Created by migration 0004 on PostgreSQL; see the module docstring.
@@ -74,7 +75,7 @@ SNIPPET_WORDS = 24
 
 @dataclass(frozen=True)
 class SearchHit:
-    petition: Petition
+    petition: Petition | SearchResult
     snippet: SafeString
 
 
@@ -104,11 +105,12 @@ def create_index_sql(table: str = TABLE) -> str:
     # visibility holds one word, "public" or "hidden", so that a search of the public
     # petitions filters inside the index instead of checking every match against the
     # petitions table. Every query word is a prefix ("clim" finds "climate"); the prefix
-    # indexes make a short prefix one lookup instead of a merge of every word it starts.
+    # indexes make a prefix of up to ten letters one lookup instead of a merge of every
+    # word it starts (migration 0021 says what the longer ones saved).
     return (
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
         "title, goal, body, names, visibility, "
-        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6 7 8 9 10')"
     )
 
 
@@ -314,16 +316,17 @@ def fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _snippet_fields(petition: Petition) -> list[str]:
+def _snippet_fields(petition: Petition | SearchResult) -> list[str]:
     """The petition's words in the active language, as the index's four columns."""
     shown = petition.shown
     body = " ".join([markdown_to_text(shown.narrative), *shown.demands])
-    names = " ".join(
-        [t.shown_name for t in petition.targets.all()]
-        + [c.shown_name for c in petition.categories.all()]
-        + [petition.related_headline, petition.related_outlet]
-    )
-    return [shown.title, shown.goal, body, names]
+    if isinstance(petition, Petition):
+        names = [t.shown_name for t in petition.targets.all()]
+        names += [c.shown_name for c in petition.categories.all()]
+        names += [petition.related_headline, petition.related_outlet]
+    else:
+        names = list(petition.names)
+    return [shown.title, shown.goal, body, " ".join(names)]
 
 
 def snippet(fields: list[str], query: str) -> SafeString:
@@ -383,6 +386,7 @@ def search(
     limit: int,
     public: bool = False,
     any_word: bool = False,
+    load: Callable[[list[int]], Mapping[int, Petition | SearchResult]] | None = None,
 ) -> SearchPage:
     """Rank the petitions of ``queryset`` that match ``query``; best first.
 
@@ -391,7 +395,9 @@ def search(
     than checking each match against the queryset. When the words as typed match
     nothing, their stems are searched instead (``SearchPage.relaxed`` says so).
     ``any_word`` finds petitions with any of the words rather than all (for "similar
-    petitions" while a title is typed).
+    petitions" while a title is typed). ``load`` reads the page's petitions by id
+    (default: ``queryset.in_bulk``; ``selectors.search_results`` reads only what a
+    results page shows).
     """
     if not _terms(query) or not fts_available():
         return SearchPage(query=query, hits=[], total=0)
@@ -402,7 +408,7 @@ def search(
     if stems:
         matched, ids = _ranked(stems, queryset, **window)
         searched, relaxed = stems, stems
-    by_id = queryset.in_bulk(ids)
+    by_id = (load or queryset.in_bulk)(ids)
     hits = [
         SearchHit(petition=by_id[pk], snippet=snippet(_snippet_fields(by_id[pk]), searched))
         for pk in ids

@@ -145,3 +145,80 @@ def test_the_spanish_search_page_shows_spanish_snippets(client, make_petition):
     english = client.get("/search/", {"q": "oaxaca"}).content.decode()
     assert "Clean water for <mark>Oaxaca</mark>" in english
     assert "Agua limpia" not in english
+
+
+def test_each_result_reads_as_the_petition_itself_in_the_page_language(make_petition):
+    """The results page reads plain rows (selectors.search_results), not model instances
+    with their relations: the words, demands, names and link must come out the same."""
+    from django.db.models import Prefetch
+    from django.utils import translation
+
+    from clarion.petitions import selectors
+    from clarion.petitions.models import Demand, PetitionTranslation
+    from clarion.taxonomy.models import Category, Target
+
+    ministry = Target.objects.create(name="Ministry of Health", name_es="Ministerio de Salud")
+    council = Target.objects.create(name="City council")  # no Spanish name: the original's
+    clinics = Category.objects.create(name="Clinics", slug="clinics", name_es="Clínicas")
+    translated = make_petition(
+        title="Reopen the clinic",
+        targets=[ministry, council],
+        categories=[clinics],
+        demands=["Hire nurses.", "Open at night."],
+        related_headline="Clinic shut after cuts",
+        related_outlet="The Courier",
+    )
+    PetitionTranslation.objects.create(
+        petition=translated,
+        language="es",
+        title="Reabran la clínica",
+        goal="Que vuelva a abrir.",
+        narrative="La **clínica** cerró.",
+        demands="Contraten enfermeras.\n\nAbran de noche.",
+    )
+    spanish_original = make_petition(title="Agua para el barrio", language="es", targets=[])
+    draft = make_petition(title="Not yet", status=Petition.Status.DRAFT, published_at=None)
+    ids = [translated.pk, spanish_original.pk, draft.pk]
+    for language in ("en", "es"):
+        with translation.override(language):
+            read = selectors.search_results(ids)
+            models = (
+                selectors.with_card_data(selectors.public_petitions())
+                .prefetch_related(Prefetch("demands", queryset=Demand.objects.order_by("position")))
+                .in_bulk(ids)
+            )
+            assert set(read) == {translated.pk, spanish_original.pk}, language
+            for pk, result in read.items():
+                petition = models[pk]
+                assert result.shown.title == petition.shown.title
+                assert result.shown.goal == petition.shown.goal
+                assert result.shown.narrative == petition.shown.narrative
+                assert result.shown.demands == petition.shown.demands
+                assert search._snippet_fields(result) == search._snippet_fields(petition)
+                assert result.get_absolute_url() == petition.get_absolute_url()
+                assert (result.status, result.signature_count) == (
+                    petition.status,
+                    petition.signature_count,
+                )
+    with translation.override("es"):
+        result = selectors.search_results([translated.pk])[translated.pk]
+    assert result.shown.title == "Reabran la clínica"
+    assert result.shown.demands == ["Contraten enfermeras.", "Abran de noche."]
+    assert result.names == (
+        "City council",
+        "Ministerio de Salud",
+        "Clínicas",
+        "Clinic shut after cuts",
+        "The Courier",
+    )
+
+
+def test_a_match_in_the_names_is_quoted_in_the_page_language(client, make_petition):
+    from clarion.taxonomy.models import Target
+
+    target = Target.objects.create(name="Harbour authority", name_es="Autoridad portuaria")
+    make_petition(title="Dredge the channel", targets=[target])
+    english = client.get("/search/", {"q": "harbour"}).content.decode()
+    assert "<mark>Harbour</mark> authority" in english
+    spanish = client.get("/es/search/", {"q": "portuaria"}).content.decode()
+    assert "Autoridad <mark>portuaria</mark>" in spanish
