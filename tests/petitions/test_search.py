@@ -219,3 +219,34 @@ def test_a_long_text_gets_a_window_around_the_match_with_ellipses(make_petition)
     assert len(hit.snippet.split()) <= search.SNIPPET_WORDS + 2
     [short] = _page("library").hits
     assert str(short.snippet) == "<mark>Library</mark> hours"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_longer_prefixes_migration_keeps_every_petition_findable(make_petition):
+    """Migration 0021 makes the SQLite index again (with prefix indexes up to ten
+    letters) and copies its rows; on PostgreSQL it starts every local copy afresh."""
+    petition = make_petition(title="Renationalise the railways")
+
+    def state() -> str:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT generation::text FROM petitions_search_state")
+            else:
+                cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.TABLE])
+            return cursor.fetchone()[0]
+
+    before = state()
+    try:
+        call_command("migrate", "petitions", "0020", verbosity=0)
+        narrowed = state()
+        assert _found("renationalis") == [petition.pk]
+    finally:
+        call_command("migrate", "petitions", verbosity=0)
+    widened = state()
+    assert _found("renationalis") == [petition.pk]
+    assert _found("railway") == [petition.pk]
+    assert len({before, narrowed, widened}) == (3 if connection.vendor == "postgresql" else 2)
+    if connection.vendor == "sqlite":
+        assert "prefix = '2 3 4 5 6'" in narrowed
+        assert widened == before
+        assert "prefix = '2 3 4 5 6 7 8 9 10'" in widened
