@@ -12,6 +12,7 @@ from clarion.letters.models import (
     Addressee,
     IndividualSignature,
     Letter,
+    LetterTranslation,
     OrganisationSignature,
     SignOnStatus,
 )
@@ -44,25 +45,37 @@ def public_letters() -> QuerySet[Letter]:
 
 def search_letters(query: str, limit: int) -> list[Letter]:
     """Public letters with every word of ``query`` in their title or text, in any of
-    their languages; newest first.
+    their languages; newest first. Only id, slug, title and date are loaded.
 
     Letters are few (dozens to hundreds), so a plain case-insensitive match of each word
     is quick enough and needs no index of its own; petitions have the full-text one.
+    Written in SQL: the ORM's query (four columns over two tables, per word) took 1.3 to
+    2 ms to build on every search, the search itself a fraction of that.
     """
     words = query_words(query)
     if not words:
         return []
-    letters = public_letters()
+    letters, translations = Letter._meta.db_table, LetterTranslation._meta.db_table
+    # UPPER(...) LIKE UPPER(...) is what Django's icontains runs on PostgreSQL; on SQLite
+    # LIKE already ignores the case of ASCII letters, and UPPER changes no others.
+    like = "UPPER({}) LIKE UPPER(%s) ESCAPE '!'"
+    each_word = (
+        f"({like.format('l.title')} OR {like.format('l.body')} OR EXISTS (SELECT 1 "  # noqa: S608
+        f"FROM {translations} t WHERE t.letter_id = l.id "
+        f"AND ({like.format('t.title')} OR {like.format('t.body')})))"
+    )
+    statuses = ", ".join(["%s"] * len(PUBLIC_STATUSES))
+    params: list[object] = list(PUBLIC_STATUSES)
     for word in words:
-        letters = letters.filter(
-            Q(title__icontains=word)
-            | Q(body__icontains=word)
-            | Q(translations__title__icontains=word)
-            | Q(translations__body__icontains=word)
-        )
-    # Only what a search lists of each: title, link and date.
-    letters = letters.only("id", "slug", "title", "date")
-    return list(letters.distinct().order_by("-date", "-id")[:limit])
+        escaped = word.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        params += [f"%{escaped}%"] * 4
+    sql = (
+        f"SELECT l.id, l.slug, l.title, l.date FROM {letters} l "  # noqa: S608
+        f"WHERE l.status IN ({statuses}) AND "
+        + " AND ".join([each_word] * len(words))
+        + " ORDER BY l.date DESC, l.id DESC LIMIT %s"
+    )
+    return list(Letter.objects.raw(sql, [*params, limit]))
 
 
 def with_list_data(queryset: QuerySet[Letter]) -> QuerySet[Letter]:

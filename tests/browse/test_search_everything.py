@@ -59,3 +59,29 @@ def test_nothing_is_listed_without_a_query_or_past_the_first_page(client, make_l
     assert "Open letters" not in client.get("/search/").content.decode()
     later = client.get("/search/", {"q": "wetlands", "page": 2}).content.decode()
     assert "Letter on the wetlands" not in later
+
+
+def test_letters_match_in_any_case_in_title_or_text_newest_first(make_letter):
+    from datetime import date
+
+    from clarion.letters.selectors import search_letters
+
+    older = make_letter(title="On water", slug="older", date=date(2026, 1, 5))
+    newer = make_letter(
+        title="Second letter", slug="newer", body="The WATER board must act.", date=date(2026, 3, 1)
+    )
+    make_letter(title="On rail", slug="rail", body="Fares.", date=date(2026, 4, 1))
+    assert [letter.pk for letter in search_letters("Water", 5)] == [newer.pk, older.pk]
+    assert [letter.pk for letter in search_letters("water", 1)] == [newer.pk]
+    # One word in the original, the other in a translation: both must be somewhere.
+    make_letter(
+        title="Letter on the river",
+        slug="bilingual",
+        date=date(2026, 2, 1),
+        translation={"language": "es", "title": "Carta sobre los humedales", "body": "Texto."},
+    )
+    assert [letter.slug for letter in search_letters("river humedales", 5)] == ["bilingual"]
+    # What a LIKE pattern would read as wildcards is matched as typed.
+    make_letter(title="Rename the a_b fund", slug="underscore", date=date(2026, 2, 2))
+    make_letter(title="Rename the axb fund", slug="letter-x", date=date(2026, 2, 3))
+    assert [letter.slug for letter in search_letters("a_b", 5)] == ["underscore"]
