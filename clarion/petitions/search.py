@@ -55,6 +55,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
+from clarion.core.db import rows
 from clarion.core.kept import Kept
 from clarion.core.text import markdown_to_text, query_words
 from clarion.petitions import replica
@@ -454,21 +455,15 @@ def _ranked(
         scope = ("s.public", ()) if public else (f"s.petition_id IN ({scope_sql})", scope_params)
         return _search_postgres(tsquery, *scope, offset, limit)
     if public:
-        return fts_ranked(_django_rows, public_match, "", [], offset, limit)
+        return fts_ranked(rows, public_match, "", [], offset, limit)
     # The unary + keeps SQLite from handing the IN list to FTS5 as rowid constraints,
     # which would run the full-text match once for every petition in scope.
     scope = f"AND +rowid IN ({scope_sql})"
-    return fts_ranked(_django_rows, expression, scope, scope_params, offset, limit)
-
-
-def _django_rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return fts_ranked(rows, expression, scope, scope_params, offset, limit)
 
 
 def fts_ranked(
-    rows: Callable[[str, list], list[tuple]],
+    query_rows: Callable[[str, list], list[tuple]],
     match: str,
     scope: str,
     scope_params: Iterable,
@@ -476,16 +471,16 @@ def fts_ranked(
     limit: int,
 ) -> tuple[int, list[int]]:
     """Count and rank the matches of ``match`` (the words, plus any filter) in scope, in
-    an FTS5 index: the database's own on SQLite, a local copy on PostgreSQL. ``rows``
+    an FTS5 index: the database's own on SQLite, a local copy on PostgreSQL. ``query_rows``
     runs one query (placeholders written %s) and answers its rows."""
     where = f"{TABLE} MATCH %s {scope}"
     params = [match, *scope_params]
     # Counted up to one past the window: enough to know whether it was exceeded.
-    total = rows(
+    total = query_rows(
         f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s)",  # noqa: S608
         [*params, RANK_WINDOW + 1],
     )[0][0]
-    ranked = rows(
+    ranked = query_rows(
         # The newest matches (FTS5 walks them newest first and stops), ranked: title
         # matters most, then the goal, then names, then the body; visibility not at all.
         f"SELECT rowid FROM (SELECT rowid, bm25({TABLE}, 10.0, 5.0, 1.0, 3.0, 0.0) "  # noqa: S608

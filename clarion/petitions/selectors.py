@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from clarion.core.db import rows
 from clarion.core.kept import Kept
 from clarion.core.recent import Recent
 from clarion.petitions.models import (
@@ -98,17 +99,19 @@ def search_results(ids: Collection[int]) -> dict[int, SearchResult]:
     if not ids:
         return {}
     language = get_language() or settings.LANGUAGE_CODE
+    # As ``in_language`` reads a label's translated name: by the language's main code.
+    code = language.split("-")[0].lower()
     marks = ", ".join(["%s"] * len(ids))
     statuses = ", ".join(["%s"] * len(PUBLIC_STATUSES))
-    rows = _rows(
+    found = rows(
         "SELECT id, slug, status, signature_count, language, title, goal, narrative, "  # noqa: S608
         f"related_headline, related_outlet FROM {Petition._meta.db_table} "
         f"WHERE id IN ({marks}) AND status IN ({statuses})",
         [*ids, *PUBLIC_STATUSES],
     )
     translated: dict[int, PetitionText] = {}
-    if any(row[4] != language for row in rows):
-        for pk, title, goal, narrative, lines in _rows(
+    if any(row[4] != language for row in found):
+        for pk, title, goal, narrative, lines in rows(
             "SELECT petition_id, title, goal, narrative, demands "  # noqa: S608
             f"FROM {PetitionTranslation._meta.db_table} "
             f"WHERE petition_id IN ({marks}) AND language = %s",
@@ -117,7 +120,7 @@ def search_results(ids: Collection[int]) -> dict[int, SearchResult]:
             demands = [line.strip() for line in lines.splitlines() if line.strip()]
             translated[pk] = PetitionText(language, title, goal, narrative, lambda d=demands: d)
     demands: dict[int, list[str]] = defaultdict(list)
-    for pk, text in _rows(
+    for pk, text in rows(
         f"SELECT petition_id, text FROM {Demand._meta.db_table} "  # noqa: S608
         f"WHERE petition_id IN ({marks}) ORDER BY position, id",
         ids,
@@ -126,12 +129,12 @@ def search_results(ids: Collection[int]) -> dict[int, SearchResult]:
     names: dict[int, list[str]] = defaultdict(list)
     for relation, model in (("targets", Target), ("categories", Category)):
         # The name in the page's language where the label has one (as ``shown_name``).
-        local = f"name_{language}"
-        has_local = language != settings.LANGUAGE_CODE and hasattr(model, local)
+        local = f"name_{code}"
+        has_local = code != settings.LANGUAGE_CODE and hasattr(model, local)
         through = getattr(Petition, relation).through
         link = f"{model._meta.model_name}_id"
         translated_column = f"n.{local}" if has_local else "''"
-        for pk, name, translated_name in _rows(
+        for pk, name, translated_name in rows(
             f"SELECT t.petition_id, n.name, {translated_column} "  # noqa: S608
             f"FROM {through._meta.db_table} t JOIN {model._meta.db_table} n ON n.id = t.{link} "
             f"WHERE t.petition_id IN ({marks}) ORDER BY n.name",
@@ -139,18 +142,12 @@ def search_results(ids: Collection[int]) -> dict[int, SearchResult]:
         ):
             names[pk].append(translated_name or name)
     results = {}
-    for pk, slug, status, count, original, title, goal, narrative, headline, outlet in rows:
+    for pk, slug, status, count, original, title, goal, narrative, headline, outlet in found:
         shown = translated.get(pk) or PetitionText(
             original, title, goal, narrative, lambda d=demands[pk]: d
         )
         results[pk] = SearchResult(pk, slug, status, count, shown, (*names[pk], headline, outlet))
     return results
-
-
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def newest(limit: int = 6, *, exclude: Collection[int] = ()) -> list[Petition]:
