@@ -51,8 +51,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from clarion.core.db import rows
@@ -79,12 +81,15 @@ class SearchHit:
     petition: Petition | SearchResult
     # What was searched (the query as typed, or its stems): the snippet marks its words.
     searched: str
+    # The language of the search: the snippet is cut from the words in it.
+    language: str
 
     @cached_property
     def snippet(self) -> SafeString:
         # Cut when first asked for: the API and "similar petitions" show none, and ten
         # snippets cost a search page 1 to 1.5 ms.
-        return snippet(_snippet_fields(self.petition), self.searched)
+        with translation.override(self.language):
+            return snippet(_snippet_fields(self.petition), self.searched)
 
 
 @dataclass(frozen=True)
@@ -145,8 +150,8 @@ def _document(petition: Petition) -> tuple[str, str, str, str]:
     # original followed by its translations, so either language's title ranks as a title.
     versions = [petition, *petition.translations.all()]
     demands = " ".join(d.text for d in petition.demands.all())
-    for translation in versions[1:]:
-        demands += " " + " ".join(translation.demand_list())
+    for version in versions[1:]:
+        demands += " " + " ".join(version.demand_list())
     narratives = " ".join(markdown_to_text(v.narrative) for v in versions)
     body = f"{narratives} {demands}".strip()
     names = " ".join(
@@ -417,7 +422,8 @@ def search(
         matched, ids = _ranked(stems, queryset, **window)
         searched, relaxed = stems, stems
     by_id = (load or queryset.in_bulk)(ids)
-    hits = [SearchHit(petition=by_id[pk], searched=searched) for pk in ids if pk in by_id]
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    hits = [SearchHit(by_id[pk], searched, language) for pk in ids if pk in by_id]
     return SearchPage(
         query=query,
         hits=hits,

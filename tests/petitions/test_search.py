@@ -204,6 +204,9 @@ def test_a_snippet_is_in_the_page_language_only(make_petition):
     with translation.override("es"):
         [hit] = _page("oaxaca").hits
         assert str(hit.snippet) == "Agua limpia para <mark>Oaxaca</mark>"
+        [later] = _page("oaxaca").hits
+    # A snippet is cut when first read, but always in the language of its search.
+    assert str(later.snippet) == "Agua limpia para <mark>Oaxaca</mark>"
     # Found by its Spanish words, shown on an English page: the English words, unmarked.
     with translation.override("en"):
         [hit] = _page("limpia").hits
