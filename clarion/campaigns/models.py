@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from clarion.confirmations.models import Confirmable
-from clarion.petitions.models import GOAL_MAX_LENGTH, Petition
+from clarion.petitions.models import GOAL_MAX_LENGTH, Petition, demand_lines
 from clarion.taxonomy.models import CONTENT_LANGUAGES, Category
 
 TITLE_MAX_LENGTH = 150
@@ -88,7 +88,7 @@ class PetitionStart(Confirmable):
         return self.title
 
     def demand_list(self) -> list[str]:
-        return [line.strip() for line in self.demands.splitlines() if line.strip()]
+        return demand_lines(self.demands)
 
     def target_list(self) -> list[str]:
         return [line.strip() for line in self.targets.splitlines() if line.strip()]
@@ -149,7 +149,7 @@ class Correction(models.Model):
         return f"{self.title} ({self.get_status_display()})"
 
     def demand_list(self) -> list[str]:
-        return [line.strip() for line in self.demands.splitlines() if line.strip()]
+        return demand_lines(self.demands)
 
 
 class DeliveryRequest(models.Model):

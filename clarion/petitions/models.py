@@ -64,6 +64,12 @@ def _validate_time_zone(value: str) -> None:
         )
 
 
+def demand_lines(text: str) -> list[str]:
+    """Demands written one per line (a translation's, a started petition's): the lines
+    that hold one, trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 @dataclass(frozen=True)
 class PetitionText:
     """A petition's words in one language: the original's or a translation's."""
@@ -402,7 +408,7 @@ class PetitionTranslation(models.Model):
         return f"{self.title} ({self.language})"
 
     def demand_list(self) -> list[str]:
-        return [line.strip() for line in self.demands.splitlines() if line.strip()]
+        return demand_lines(self.demands)
 
     def text(self) -> PetitionText:
         return PetitionText(

@@ -51,7 +51,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import translation
@@ -81,8 +80,8 @@ class SearchHit:
     petition: Petition | SearchResult
     # What was searched (the query as typed, or its stems): the snippet marks its words.
     searched: str
-    # The language of the search: the snippet is cut from the words in it.
-    language: str
+    # The language active for the search (None: none was): the snippet is cut in it.
+    language: str | None
 
     @cached_property
     def snippet(self) -> SafeString:
@@ -422,7 +421,7 @@ def search(
         matched, ids = _ranked(stems, queryset, **window)
         searched, relaxed = stems, stems
     by_id = (load or queryset.in_bulk)(ids)
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = translation.get_language()
     hits = [SearchHit(by_id[pk], searched, language) for pk in ids if pk in by_id]
     return SearchPage(
         query=query,

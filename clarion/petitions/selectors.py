@@ -28,6 +28,7 @@ from clarion.petitions.models import (
     PetitionTranslation,
     Signature,
     Update,
+    demand_lines,
 )
 from clarion.taxonomy import countries
 from clarion.taxonomy.models import Category, Target
@@ -117,8 +118,8 @@ def search_results(ids: Collection[int]) -> dict[int, SearchResult]:
             f"WHERE petition_id IN ({marks}) AND language = %s",
             [*ids, language],
         ):
-            demands = [line.strip() for line in lines.splitlines() if line.strip()]
-            translated[pk] = PetitionText(language, title, goal, narrative, lambda d=demands: d)
+            listed = demand_lines(lines)
+            translated[pk] = PetitionText(language, title, goal, narrative, lambda d=listed: d)
     demands: dict[int, list[str]] = defaultdict(list)
     for pk, text in rows(
         f"SELECT petition_id, text FROM {Demand._meta.db_table} "  # noqa: S608
