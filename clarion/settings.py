@@ -137,7 +137,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: a HEAD answer keeps every header the others set, and loses its body.
+    # Outermost: a public page served in the last second is served again before anything
+    # else runs (clarion/core/microcache.py).
+    "clarion.core.microcache.MicroCache",
+    # A HEAD answer keeps every header the others set, and loses its body.
     "clarion.core.middleware.HeadAsGet",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -282,8 +285,9 @@ CLARION_PAGE_CACHE_SECONDS = env_int("CLARION_PAGE_CACHE_SECONDS", 10, minimum=0
 # into the database file (a checkpoint), so no writer pays for it inside its
 # transaction (clarion/core/sqlite); 0 leaves checkpoints to SQLite, in the commits.
 CLARION_SQLITE_CHECKPOINT_SECONDS = env_int("CLARION_SQLITE_CHECKPOINT_SECONDS", 1, minimum=0)
-# Seconds each server process serves its own copy of a petition page without asking the
-# database or the shared cache (clarion.core.recent); 0 turns it off.
+# Seconds each server process serves its own copy of a public page (a petition, home,
+# a list...) before any middleware runs, without asking the database or the shared cache
+# (clarion.core.microcache); 0 turns it off.
 CLARION_PAGE_LOCAL_SECONDS = env_int("CLARION_PAGE_LOCAL_SECONDS", 1, minimum=0)
 # PostgreSQL: each machine ranks searches of the public petitions in a local SQLite copy
 # of the search index kept in this folder (clarion.petitions.replica; about 3.6 KB a

@@ -22,7 +22,8 @@ class HeadAsGet:
     ``/api/v1/`` a HEAD request is run as a GET. Either way the body is dropped here,
     keeping the headers (Content-Length included) the GET would send: whichever WSGI
     server runs Clarion, a HEAD answer carries no body, and a streamed one (the CSV) is
-    never produced. Outermost, so every other middleware has already set its headers.
+    never produced. Outside the others (only the microcache, which answers HEAD the
+    same way, sits further out), so every other middleware has already set its headers.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -27,7 +27,6 @@ from clarion.core.http import (
     share_with_caches,
 )
 from clarion.core.pdf import pdf_response
-from clarion.core.recent import Recent
 from clarion.petitions import charts, selectors
 from clarion.petitions.forms import SearchForm, SignForm, sign_token_scope
 from clarion.petitions.models import Petition
@@ -105,43 +104,34 @@ def _render_petition(
     return render(request, "petitions/detail.html", context, status=status)
 
 
-# The newest page of each petition, per process, for CLARION_PAGE_LOCAL_SECONDS.
-_RECENT_PAGES: Recent[tuple[bytes, str]] = Recent(size=2048)
-
-
 def _cached_petition_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The petition page from the caches, rendered at most once per version and TTL.
+    """The petition page from the shared cache, rendered at most once per version and TTL.
 
-    Two caches. This process's copy of the page (``clarion.core.recent``) is served for
-    CLARION_PAGE_LOCAL_SECONDS (1 s) without asking anything: the count it shows may lag
-    by that second, against the minute any cache in front may already keep the page.
-    Past it, the shared cache is keyed by the petition's current count and last edit,
-    read fresh, so the count shown is the stored one and never goes back; only what the
-    key can't see (the relative times of the latest signatures, a story's coverage) may
-    lag, by at most CLARION_PAGE_CACHE_SECONDS. The page holds nothing of the visitor's,
-    so it is served as it was stored, with the ETag computed when it was rendered.
+    The cache is keyed by the petition's current count and last edit, read fresh, so the
+    count shown is the stored one and never goes back; only what the key can't see (the
+    relative times of the latest signatures, a story's coverage) may lag, by at most
+    CLARION_PAGE_CACHE_SECONDS. The page holds nothing of the visitor's, so it is served
+    as it was stored, with the ETag computed when it was rendered. In front of this, each
+    process serves the page it answered in the last second again without coming here
+    (clarion.core.microcache).
     """
-    local_key = (slug, get_language(), request.scheme, request.get_host())
-    entry = _RECENT_PAGES.get(local_key, settings.CLARION_PAGE_LOCAL_SECONDS)
+    version = selectors.petition_page_version(slug)
+    if version is None:
+        return _unpublished_or_404(request, slug)
+    petition_id, count, updated_at = version
+    variant = f"{count}|{updated_at}|{get_language()}|{request.scheme}|{request.get_host()}"
+    # Hashed: the parts hold spaces and colons, which some cache backends refuse.
+    digest = hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()
+    key = f"petition-page:{petition_id}:{digest}"
+    entry = cache.get(key)
     if entry is None:
-        version = selectors.petition_page_version(slug)
-        if version is None:
-            return _unpublished_or_404(request, slug)
-        petition_id, count, updated_at = version
-        variant = f"{count}|{updated_at}|{'|'.join(local_key[1:])}"
-        # Hashed: the parts hold spaces and colons, which some cache backends refuse.
-        digest = hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()
-        key = f"petition-page:{petition_id}:{digest}"
-        entry = cache.get(key)
-        if entry is None:
-            petition = selectors.petition_for_page(slug)
-            if petition is None:
-                raise Http404(_("There is no petition at this address."))
-            response = _render_petition(request, petition, SignForm())
-            set_response_etag(response)
-            entry = (response.content, response["ETag"])
-            cache.set(key, entry, settings.CLARION_PAGE_CACHE_SECONDS)
-        _RECENT_PAGES.put(local_key, entry)
+        petition = selectors.petition_for_page(slug)
+        if petition is None:
+            raise Http404(_("There is no petition at this address."))
+        response = _render_petition(request, petition, SignForm())
+        set_response_etag(response)
+        entry = (response.content, response["ETag"])
+        cache.set(key, entry, settings.CLARION_PAGE_CACHE_SECONDS)
     content, etag = entry
     response = HttpResponse(content)
     response["ETag"] = etag
