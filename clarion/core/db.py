@@ -98,3 +98,31 @@ def rows(sql: str, params: list | tuple = ()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def drop_spare_indexes(
+    schema_editor, model: type[models.Model], column: str, *, like_only: tuple[str, ...] = ()
+) -> list[str]:
+    """Drop the indexes on ``column`` alone, and PostgreSQL's LIKE copies (``*_like``) of
+    the indexes on the ``like_only`` columns. For migrations.
+
+    Each index is one more write for every row inserted; these are covered by wider
+    indexes or never used (nothing looks these keys up with LIKE). Found by looking, not
+    by name: a table renamed since (the outbox, once in ``delivery``) kept the old names.
+    The indexes the model declares (its ``Meta.indexes``, partial ones included) and
+    unique constraints stay. Returns the names dropped.
+    """
+    connection = schema_editor.connection
+    declared = {index.name for index in model._meta.indexes}
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    dropped = []
+    for name, about in sorted(found.items()):
+        if not about["index"] or about["unique"] or about["primary_key"] or name in declared:
+            continue
+        columns = about["columns"] or []
+        like = name.endswith("_like") and bool(columns) and columns[0] in like_only
+        if columns == [column] or like:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+            dropped.append(name)
+    return dropped

@@ -460,7 +460,12 @@ class Signature(Confirmable):
     Review = Review
     HoldReason = HoldReason
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    # No index of its own: the one-per-email constraint's index (petition, email) and the
+    # counted one (petition, held, confirmed_at) both start with it, and every signature
+    # written pays for each index it updates.
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="signatures", db_index=False
+    )
     full_name = models.CharField(_("full name"), max_length=120)
     country = CountryField(_("country"))
     postcode = models.CharField(_("postcode"), max_length=16, blank=True)

@@ -95,3 +95,60 @@ def test_it_writes_every_kind_of_field_as_djangos_own_save_does(petition):
         for varying in ("email", "email_normalised", "created_at", "token_hash"):
             row.pop(varying)
     assert a == b
+
+
+# --- indexes that only cost writes ---------------------------------------------------
+
+
+def _indexes(table: str) -> dict[str, list[str]]:
+    """Every plain (non-unique) index of ``table``: name -> columns."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {
+        name: about["columns"]
+        for name, about in found.items()
+        if about["index"] and not about["unique"] and not about["primary_key"]
+    }
+
+
+def _spare() -> set[str]:
+    """The indexes migrations petitions 0022 and core 0006 drop, as found now."""
+    signature, outbox = _indexes("petitions_signature"), _indexes("core_outboxmessage")
+    declared = {"signature_count_pending"}  # partial: only confirmations awaiting the fold
+    return (
+        {n for n, cols in signature.items() if cols == ["petition_id"] and n not in declared}
+        | {n for n, cols in outbox.items() if cols == ["status"]}
+        | {n for n in (*signature, *outbox) if n.endswith("_like")}
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_writes_no_index_that_a_wider_one_covers():
+    from django.core.management import call_command
+    from django.db import connection
+
+    assert _spare() == set()
+    try:
+        call_command("migrate", "petitions", "0021", verbosity=0)
+        call_command("migrate", "core", "0005", verbosity=0)
+        restored = _spare()
+    finally:
+        call_command("migrate", verbosity=0)
+    assert {"signature_petition", "outbox_status"} <= restored
+    assert _spare() == set()
+    # What covers them is still there: one signature per email, the count's index, the
+    # partial index of the fold, and the outbox's queue of due messages.
+    signature = _indexes("petitions_signature")
+    assert signature["signature_petition_counted"] == ["petition_id", "held", "confirmed_at"]
+    assert signature["signature_count_pending"] == ["petition_id"]
+    assert _indexes("core_outboxmessage")["outbox_due"] == ["status", "next_attempt_at"]
+    if connection.vendor == "sqlite":
+        # A petition's signatures are still found through an index, not a scan.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM petitions_signature WHERE petition_id = 1"
+            )
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "USING" in plan and "INDEX" in plan, plan
