@@ -298,3 +298,30 @@ def test_the_catalogue_holds_every_string_in_the_code(language, tmp_path, settin
     assert not in_catalogue - in_code, (
         f"no longer in the code (make messages): {in_catalogue - in_code}"
     )
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_the_header_links_stay_in_the_page_language_and_mark_the_current_page(
+    client, petition, prefix
+):
+    expected = {
+        "/": "/",
+        "/categories/": "/categories/",
+        "/countries/": "/countries/",
+        "/letters/": "/letters/",
+        "/news/": "/news/",
+        "/search/": "/search/",
+        "/about/": "/about/",
+    }
+    for page, marked in expected.items():
+        body = client.get(f"{prefix}{page}").content.decode()
+        nav = body.split('<ul class="nav">', 1)[1].split("</ul>", 1)[0]
+        links = re.findall(r'<a (?:class="[^"]*" )?href="([^"]+)"', nav)
+        assert links == [f"{prefix}{path}" for path in (*expected.values(), "/start/")], page
+        # Exactly one link says it is this page, and it is the right one.
+        assert re.findall(r'href="([^"]+)" aria-current="page"', nav) == [f"{prefix}{marked}"]
+        footer = body.split('<footer class="site-footer">', 1)[1]
+        assert f'href="{prefix}/privacy/"' in footer and f'href="{prefix}/organise/"' in footer
+    # A petition's page is none of the header's.
+    body = client.get(f"{prefix}{petition.get_absolute_url()}").content.decode()
+    assert 'aria-current="page"' not in body.split('<ul class="nav">', 1)[1].split("</ul>")[0]
