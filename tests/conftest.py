@@ -271,9 +271,10 @@ def _form_tokens_held_still(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _no_local_page_copy(settings):
-    # Each process serves its own copy of a petition page for a second (clarion.core.recent):
-    # tests that sign and look again at once would see that second's copy. The tests of
-    # that copy (tests/petitions/test_page_cache.py) turn it back on.
+    # Each process serves its own copy of a public page for a second (the microcache,
+    # clarion.core.microcache): tests that sign and look again at once would see that
+    # second's copy. The tests of that copy (tests/core/test_microcache.py,
+    # tests/petitions/test_page_cache.py) turn it back on.
     settings.CLARION_PAGE_LOCAL_SECONDS = 0
 
 

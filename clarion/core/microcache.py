@@ -33,9 +33,11 @@ from clarion.core.http import anonymous
 from clarion.core.recent import Recent
 
 # A page bigger than this is served by the app each time: the cache holds pages, not
-# downloads, and stays bounded (this many entries of at most this size, per process).
+# downloads. In all it holds at most BUDGET bytes per process (a petition page is about
+# 27 KB: a thousand pages), emptied when full (its pages are a second old at most).
 MAX_BYTES = 512 * 1024
-_PAGES: Recent[Entry] = Recent(size=1024)
+BUDGET = 32 * 1024 * 1024
+_PAGES: Recent[Entry] = Recent(size=1024, max_bytes=BUDGET)
 _NOT_SHARED = frozenset({"private", "no-store", "no-cache"})
 
 
@@ -73,7 +75,7 @@ class MicroCache:
             return entry.response(request)
         response = self.get_response(request)
         if request.method == "GET" and _shareable(response):
-            _PAGES.put(key, _entry(request, response))
+            _PAGES.put(key, _entry(request, response), nbytes=len(response.content))
         return response
 
 

@@ -23,9 +23,14 @@ _ALL: list[Recent] = []
 
 
 class Recent(Generic[V]):
-    def __init__(self, size: int = 1024) -> None:
+    """At most ``size`` entries, and at most ``max_bytes`` in all when the caller says
+    what each entry weighs (``put(..., nbytes=...)``)."""
+
+    def __init__(self, size: int = 1024, max_bytes: int | None = None) -> None:
         self.size = size
+        self.max_bytes = max_bytes
         self._entries: dict[Hashable, tuple[float, V]] = {}
+        self._bytes = 0
         self._lock = threading.Lock()
         _ALL.append(self)
 
@@ -36,15 +41,21 @@ class Recent(Generic[V]):
             return None
         return entry[1]
 
-    def put(self, key: Hashable, value: V) -> None:
+    def put(self, key: Hashable, value: V, nbytes: int = 0) -> None:
         with self._lock:
-            if len(self._entries) >= self.size:
+            full = len(self._entries) >= self.size
+            if full or (self.max_bytes is not None and self._bytes + nbytes > self.max_bytes):
                 self._entries.clear()
+                self._bytes = 0
             self._entries[key] = (clock(), value)
+            # A replaced entry's bytes stay counted until the next clear: an overcount,
+            # so the bound holds.
+            self._bytes += nbytes
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
 
 def clock() -> float:

@@ -225,3 +225,16 @@ def test_the_site_through_the_client_is_unchanged_when_off(petition, settings):
     Client().get(petition.get_absolute_url())
     on = Client().get(petition.get_absolute_url())
     assert on.content == off.content and dict(on.headers) == dict(off.headers)
+
+
+def test_the_kept_pages_stay_within_their_byte_budget():
+    kept = recent.Recent(size=10, max_bytes=100)
+    kept.put("a", "first", nbytes=40)
+    kept.put("b", "second", nbytes=40)
+    assert kept.get("a", 60) == "first" and kept.get("b", 60) == "second"
+    kept.put("c", "third", nbytes=40)  # 120 > 100: the older pages go
+    assert kept.get("a", 60) is None and kept.get("b", 60) is None
+    assert kept.get("c", 60) == "third"
+    for n in range(10):
+        kept.put(n, n)  # weightless entries: bounded by their number
+    assert kept.get("c", 60) is None and kept.get(9, 60) == 9
