@@ -120,28 +120,34 @@ def search_results(ids: Collection[int]) -> dict[int, SearchResult]:
         ):
             listed = demand_lines(lines)
             translated[pk] = PetitionText(language, title, goal, narrative, lambda d=listed: d)
-    demands: dict[int, list[str]] = defaultdict(list)
-    for pk, text in rows(
-        f"SELECT petition_id, text FROM {Demand._meta.db_table} "  # noqa: S608
-        f"WHERE petition_id IN ({marks}) ORDER BY position, id",
-        ids,
-    ):
-        demands[pk].append(text)
-    names: dict[int, list[str]] = defaultdict(list)
-    for relation, model in (("targets", Target), ("categories", Category)):
+    # Demands, targets and categories in one statement: each read is a round trip to a
+    # PostgreSQL server (0.3 to 0.5 ms), more than the reading itself. ``kind`` keeps
+    # them apart and in order: demands by position, names alphabetically.
+    parts = [
+        f"SELECT 0, petition_id, text, '', position, '', id FROM {Demand._meta.db_table} "  # noqa: S608
+        f"WHERE petition_id IN ({marks})"
+    ]
+    for kind, model, relation in ((1, Target, "targets"), (2, Category, "categories")):
         # The name in the page's language where the label has one (as ``shown_name``).
         local = f"name_{code}"
         has_local = code != settings.LANGUAGE_CODE and hasattr(model, local)
         through = getattr(Petition, relation).through
         link = f"{model._meta.model_name}_id"
         translated_column = f"n.{local}" if has_local else "''"
-        for pk, name, translated_name in rows(
-            f"SELECT t.petition_id, n.name, {translated_column} "  # noqa: S608
-            f"FROM {through._meta.db_table} t JOIN {model._meta.db_table} n ON n.id = t.{link} "
-            f"WHERE t.petition_id IN ({marks}) ORDER BY n.name",
-            ids,
-        ):
-            names[pk].append(translated_name or name)
+        parts.append(
+            f"SELECT {kind}, t.petition_id, n.name, {translated_column}, "  # noqa: S608
+            f"0, n.name, n.id FROM {through._meta.db_table} t "
+            f"JOIN {model._meta.db_table} n ON n.id = t.{link} WHERE t.petition_id IN ({marks})"
+        )
+    demands: dict[int, list[str]] = defaultdict(list)
+    names: dict[int, list[str]] = defaultdict(list)
+    for kind, pk, text, translated_name, _position, _name, _id in rows(
+        " UNION ALL ".join(parts) + " ORDER BY 1, 5, 6, 7", ids * len(parts)
+    ):
+        if kind == 0:
+            demands[pk].append(text)
+        else:
+            names[pk].append(translated_name or text)
     results = {}
     for pk, slug, status, count, original, title, goal, narrative, headline, outlet in found:
         shown = translated.get(pk) or PetitionText(
