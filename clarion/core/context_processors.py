@@ -50,15 +50,26 @@ def site(request: HttpRequest) -> dict:
         "show_dev_outbox": settings.CLARION_MAIL_OUTBOX_ONLY and settings.DEBUG,
         "language_links": language_links(request),
         "layout": layout_links(),
-        # Which header link is this page's (aria-current): a URL name, or an app's.
-        "layout_current": _current(match.app_name, match.url_name) if match else "",
+        # Which header link is this page's (aria-current), by the LAYOUT_URLS name.
+        "layout_current": _current(match.app_name, match.view_name) if match else "",
     }
 
 
-def _current(app_name: str, url_name: str | None) -> str:
-    if app_name in ("letters", "news"):
-        return app_name
-    return url_name or ""
+# The pages each header link stands for: a whole app's, or one view's (by its full
+# name: the organisers' "organise:home" is not the site's home).
+_CURRENT_APPS = {"letters": "letters", "news": "news"}
+_CURRENT_VIEWS = {
+    "petitions:home": "home",
+    "petitions:category_index": "categories",
+    "browse:country_index": "countries",
+    "browse:search": "search",
+    "about": "about",
+    "campaigns:start": "start",
+}
+
+
+def _current(app_name: str, view_name: str) -> str:
+    return _CURRENT_APPS.get(app_name) or _CURRENT_VIEWS.get(view_name, "")
 
 
 def language_links(request: HttpRequest) -> list[dict]:

@@ -322,6 +322,9 @@ def test_the_header_links_stay_in_the_page_language_and_mark_the_current_page(
         assert re.findall(r'href="([^"]+)" aria-current="page"', nav) == [f"{prefix}{marked}"]
         footer = body.split('<footer class="site-footer">', 1)[1]
         assert f'href="{prefix}/privacy/"' in footer and f'href="{prefix}/organise/"' in footer
-    # A petition's page is none of the header's.
-    body = client.get(f"{prefix}{petition.get_absolute_url()}").content.decode()
-    assert 'aria-current="page"' not in body.split('<ul class="nav">', 1)[1].split("</ul>")[0]
+    # A petition's page is none of the header's, nor is the organisers' own home page.
+    for page in (petition.get_absolute_url(), "/organise/"):
+        response = client.get(f"{prefix}{page}")
+        assert response.status_code == 200, page
+        nav = response.content.decode().split('<ul class="nav">', 1)[1].split("</ul>")[0]
+        assert 'aria-current="page"' not in nav, page
