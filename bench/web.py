@@ -12,7 +12,11 @@ Figures, each beside a baseline measured on the same server in the same run:
   then checked: the submissions acknowledged (302 redirects) must equal the rows stored;
 - search: p50 and p99 of the HTTP search page (/search/?q=) at --search-connections,
   over --petitions petitions and --signatures signatures, beside /healthz at the same
-  concurrency.
+  concurrency;
+- the app alone (phase "app"): signing through the WSGI application itself, in one
+  process and then in one per core at once, with the server stopped: no HTTP, no wrk.
+  What the HTTP signing figure could at most reach on this machine, whatever the
+  server; checked the same way.
 
 The data (100k petitions, 1M signatures by default) is generated once per size and
 schema, then kept in var/bench/ (SQLite: a file copied for each run; PostgreSQL: the
@@ -150,6 +154,8 @@ def _django(database_url: str, var_dir: Path, redis_url: str = "") -> None:
             "LOG_LEVEL": "WARNING",
             "EMAIL_URL": "outbox://",
             "DJANGO_SETTINGS_MODULE": "clarion.settings",
+            # As the server: one proxy hop trusted, for the in-process signing phase.
+            "CLARION_TRUSTED_PROXIES": "1",
         }
     )
     import django
@@ -530,6 +536,102 @@ def _sign(args, server: Server, profiler: Profiler) -> tuple[float, str]:
     return acked / r["seconds"] if r["seconds"] else 0.0, verdict
 
 
+def _wsgi_call(app, method: str, path: str, body: bytes = b"", **headers: str):
+    """One request straight into the WSGI application: (status line, body)."""
+    import io
+
+    environ = {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/x-www-form-urlencoded" if body else "",
+        **headers,
+    }  # fmt: skip
+    status: list[str] = []
+    content = b"".join(app(environ, lambda line, _headers, _exc=None: status.append(line)))
+    return status[0], content
+
+
+def _sign_directly(run: str, processes: int, index: int, start_at: float, seconds: float, results):
+    """Sign in a loop through the WSGI application, no server: one process's count."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connections
+
+    app = WSGIHandler()
+    html = _wsgi_call(app, "GET", "/p/bench-sign/")[1].decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', html)[1]
+
+    def sign(n: int, email: str) -> bool:
+        body = urllib.parse.urlencode(
+            {"form_token": token, "full_name": f"Bench Signer {n}", "email": email,
+             "country": "GB", "postcode": "SW1A 1AA", "comment": "", "show_name": "on"}
+        ).encode()  # fmt: skip
+        # Each signature from its own address, as sign.lua sends them.
+        address = f"10.{100 + index}.{n // 256 % 256}.{n % 256}"
+        status = _wsgi_call(app, "POST", "/p/bench-sign/sign/", body, HTTP_X_FORWARDED_FOR=address)
+        return status[0].startswith(("302", "303"))
+
+    for n in range(20):  # warm: templates, caches, the statements' plans
+        sign(50_000 + n, f"b{run}-warm{processes}-{index}-{n}@example.org")
+    time.sleep(max(0.0, start_at - time.time()))
+    done, deadline = 0, start_at + seconds
+    while time.time() < deadline:
+        done += sign(done, f"b{run}-d{processes}-{index}-{done}@example.org")
+    connections.close_all()
+    results.put(done)
+
+
+def _sign_in_process(args) -> list[str]:
+    """Signing capacity of the application alone: WSGI calls in one process, then in
+    one per core at once, with no HTTP server and no wrk. The HTTP figure can't exceed
+    the second on this machine, whatever the server in front."""
+    import multiprocessing
+
+    from django.core.management import call_command
+    from django.db import connections
+
+    from clarion.petitions.models import Signature
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    run = datetime.now(UTC).strftime("%H%M%S") + "a"
+    context = multiprocessing.get_context("fork")
+    lines: list[str] = []
+    one = 0.0
+    for processes in sorted({1, os.cpu_count() or 1}):
+        connections.close_all()  # nothing open may be shared with the forked processes
+        results = context.Queue()
+        start_at = time.time() + 3
+        workers = [
+            context.Process(
+                target=_sign_directly, args=(run, processes, i, start_at, args.seconds, results)
+            )
+            for i in range(processes)
+        ]
+        for worker in workers:
+            worker.start()
+        acked = sum(results.get(timeout=args.seconds + 120) for _ in workers)
+        for worker in workers:
+            worker.join()
+        ours = Signature.objects.filter(email__startswith=f"b{run}-d{processes}-")
+        stored, held = ours.count(), ours.filter(held=True).count()
+        rate = acked / args.seconds
+        one = one or rate
+        verdict = (
+            f"verified: {acked:,} acknowledged = {stored:,} stored ({held:,} held as suspect)"
+            if stored == acked
+            else f"MISMATCH: {acked:,} acknowledged but {stored:,} stored"
+        )
+        scale = f" = {rate / one:.2f} x one process;" if processes > 1 and one else ";"
+        lines.append(
+            f"  signing, the app alone @{processes:<2} {rate:9,.0f} submissions/s{scale} {verdict}"
+        )
+    lines.append("    (the app alone: WSGI calls from that many processes, no HTTP server, no wrk)")
+    _settle(run)
+    return lines
+
+
 def _settle(run: str) -> None:
     """Undo the signing phase before the next is measured: its signatures and their
     queued emails deleted, then on PostgreSQL the tables vacuumed (the thousands of rows
@@ -594,7 +696,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="WEB_CONCURRENCY for the server")
     parser.add_argument("--threads", type=int, default=0, help="WEB_THREADS for the server")
     parser.add_argument(
-        "--phases", default="healthz,page,sign,search", help="comma-separated subset to run"
+        "--phases",
+        default="healthz,page,sign,search,app",
+        help="comma-separated subset to run (app: signing in-process, no HTTP)",
     )
     parser.add_argument("--profile", action="store_true", help="py-spy each phase's server")
     args = parser.parse_args()
@@ -633,6 +737,9 @@ def main() -> None:
     from django.db import connection
 
     connection.close()
+    if phases == {"app"}:
+        print("\n".join(_sign_in_process(args)), flush=True)
+        return
     server = _serve(args, url, var_dir)
     try:
         from django.conf import settings
@@ -715,6 +822,9 @@ def main() -> None:
         print("\n".join(results), flush=True)
     finally:
         server.stop()
+    if "app" in phases:
+        # With the server stopped, so the cores are the app's alone.
+        print("\n".join(_sign_in_process(args)), flush=True)
 
 
 if __name__ == "__main__":
