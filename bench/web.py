@@ -560,8 +560,7 @@ def _sign_directly(run: str, processes: int, index: int, start_at: float, second
     from django.db import connections
 
     app = WSGIHandler()
-    html = _wsgi_call(app, "GET", "/p/bench-sign/")[1].decode()
-    token = re.search(r'name="form_token" value="([^"]+)"', html)[1]
+    token = ""
 
     def sign(n: int, email: str) -> bool:
         body = urllib.parse.urlencode(
@@ -573,14 +572,25 @@ def _sign_directly(run: str, processes: int, index: int, start_at: float, second
         status = _wsgi_call(app, "POST", "/p/bench-sign/sign/", body, HTTP_X_FORWARDED_FOR=address)
         return status[0].startswith(("302", "303"))
 
-    for n in range(20):  # warm: templates, caches, the statements' plans
-        sign(50_000 + n, f"b{run}-warm{processes}-{index}-{n}@example.org")
-    time.sleep(max(0.0, start_at - time.time()))
-    done, deadline = 0, start_at + seconds
-    while time.time() < deadline:
-        done += sign(done, f"b{run}-d{processes}-{index}-{done}@example.org")
-    connections.close_all()
-    results.put(done)
+    try:
+        html = _wsgi_call(app, "GET", "/p/bench-sign/")[1].decode()
+        token = re.search(r'name="form_token" value="([^"]+)"', html)[1]
+        for n in range(20):  # warm: templates, caches, the statements' plans
+            sign(50_000 + n, f"b{run}-warm{processes}-{index}-{n}@example.org")
+        time.sleep(max(0.0, start_at - time.time()))
+        done = failed = 0
+        deadline = start_at + seconds
+        while time.time() < deadline:
+            if sign(done + failed, f"b{run}-d{processes}-{index}-{done + failed}@example.org"):
+                done += 1
+            else:
+                failed += 1
+    except Exception as exc:  # reported by the parent, which stops the bench
+        results.put(f"{type(exc).__name__}: {exc}")
+        return
+    finally:
+        connections.close_all()
+    results.put((done, failed))
 
 
 def _sign_in_process(args) -> list[str]:
@@ -611,9 +621,13 @@ def _sign_in_process(args) -> list[str]:
         ]
         for worker in workers:
             worker.start()
-        acked = sum(results.get(timeout=args.seconds + 120) for _ in workers)
+        counts = [results.get(timeout=args.seconds + 120) for _ in workers]
         for worker in workers:
             worker.join()
+        failed = [count for count in counts if isinstance(count, str)]
+        if failed:
+            sys.exit(f"signing in-process failed: {failed[0]}")
+        acked, refused = (sum(count[i] for count in counts) for i in (0, 1))
         ours = Signature.objects.filter(email__startswith=f"b{run}-d{processes}-")
         stored, held = ours.count(), ours.filter(held=True).count()
         rate = acked / args.seconds
@@ -623,6 +637,8 @@ def _sign_in_process(args) -> list[str]:
             if stored == acked
             else f"MISMATCH: {acked:,} acknowledged but {stored:,} stored"
         )
+        if refused:
+            verdict += f"; {refused:,} answered otherwise"
         scale = f" = {rate / one:.2f} x one process;" if processes > 1 and one else ";"
         lines.append(
             f"  signing, the app alone @{processes:<2} {rate:9,.0f} submissions/s{scale} {verdict}"
