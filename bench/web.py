@@ -554,76 +554,100 @@ def _wsgi_call(app, method: str, path: str, body: bytes = b"", **headers: str):
     return status[0], content
 
 
-def _sign_directly(run: str, processes: int, index: int, start_at: float, seconds: float, results):
-    """Sign in a loop through the WSGI application, no server: one process's count."""
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.db import connections
+@dataclass(frozen=True)
+class _Direct:
+    """What a process of the app-alone phase needs: its database, its place, its time."""
 
-    app = WSGIHandler()
-    token = ""
+    url: str
+    var_dir: Path
+    redis_url: str
+    run: str
+    processes: int
+    index: int
+    seconds: float
 
-    def sign(n: int, email: str) -> bool:
-        body = urllib.parse.urlencode(
-            {"form_token": token, "full_name": f"Bench Signer {n}", "email": email,
-             "country": "GB", "postcode": "SW1A 1AA", "comment": "", "show_name": "on"}
-        ).encode()  # fmt: skip
-        # Each signature from its own address, as sign.lua sends them.
-        address = f"10.{100 + index}.{n // 256 % 256}.{n % 256}"
-        status = _wsgi_call(app, "POST", "/p/bench-sign/sign/", body, HTTP_X_FORWARDED_FOR=address)
-        return status[0].startswith(("302", "303"))
 
+def _sign_directly(job: _Direct, ready, go, results) -> None:
+    """Sign in a loop through the WSGI application, no server: one process's counts.
+
+    A process of its own, started afresh (spawned, not forked: the parent has threads,
+    a checkpointing one among them, and a fork can copy a lock one of them holds).
+    """
+    done = failed = 0
     try:
-        html = _wsgi_call(app, "GET", "/p/bench-sign/")[1].decode()
-        token = re.search(r'name="form_token" value="([^"]+)"', html)[1]
+        _django(job.url, job.var_dir, job.redis_url)
+        from django.core.handlers.wsgi import WSGIHandler
+
+        app = WSGIHandler()
+        status, html = _wsgi_call(app, "GET", "/p/bench-sign/")
+        found = re.search(r'name="form_token" value="([^"]+)"', html.decode())
+        if found is None:
+            raise RuntimeError(f"no sign form at /p/bench-sign/ ({status})")
+        token = found[1]
+
+        def sign(n: int, email: str) -> bool:
+            body = urllib.parse.urlencode(
+                {"form_token": token, "full_name": f"Bench Signer {n}", "email": email,
+                 "country": "GB", "postcode": "SW1A 1AA", "comment": "", "show_name": "on"}
+            ).encode()  # fmt: skip
+            # Each signature from its own address, as sign.lua sends them.
+            address = f"10.{100 + job.index}.{n // 256 % 256}.{n % 256}"
+            status = _wsgi_call(
+                app, "POST", "/p/bench-sign/sign/", body, HTTP_X_FORWARDED_FOR=address
+            )
+            return status[0].startswith(("302", "303"))
+
+        prefix = f"b{job.run}-"
         for n in range(20):  # warm: templates, caches, the statements' plans
-            sign(50_000 + n, f"b{run}-warm{processes}-{index}-{n}@example.org")
-        time.sleep(max(0.0, start_at - time.time()))
-        done = failed = 0
-        deadline = start_at + seconds
-        while time.time() < deadline:
-            if sign(done + failed, f"b{run}-d{processes}-{index}-{done + failed}@example.org"):
+            sign(50_000 + n, f"{prefix}warm{job.processes}-{job.index}-{n}@example.org")
+        ready.put(job.index)
+        go.wait(120)
+        deadline = time.monotonic() + job.seconds
+        while time.monotonic() < deadline:
+            n = done + failed
+            if sign(n, f"{prefix}d{job.processes}-{job.index}-{n}@example.org"):
                 done += 1
             else:
                 failed += 1
     except Exception as exc:  # reported by the parent, which stops the bench
+        ready.put(job.index)
         results.put(f"{type(exc).__name__}: {exc}")
         return
-    finally:
-        connections.close_all()
     results.put((done, failed))
 
 
-def _sign_in_process(args) -> list[str]:
+def _sign_in_process(args, url: str, var_dir: Path) -> list[str]:
     """Signing capacity of the application alone: WSGI calls in one process, then in
     one per core at once, with no HTTP server and no wrk. The HTTP figure can't exceed
     the second on this machine, whatever the server in front."""
     import multiprocessing
 
     from django.core.management import call_command
-    from django.db import connections
 
     from clarion.petitions.models import Signature
 
     call_command("collectstatic", interactive=False, verbosity=0)
     run = datetime.now(UTC).strftime("%H%M%S") + "a"
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     lines: list[str] = []
     one = 0.0
     for processes in sorted({1, os.cpu_count() or 1}):
-        connections.close_all()  # nothing open may be shared with the forked processes
-        results = context.Queue()
-        start_at = time.time() + 3
-        workers = [
-            context.Process(
-                target=_sign_directly, args=(run, processes, i, start_at, args.seconds, results)
-            )
+        ready, go, results = context.Queue(), context.Event(), context.Queue()
+        jobs = [
+            _Direct(url, var_dir, args.redis_url, run, processes, i, args.seconds)
             for i in range(processes)
+        ]
+        workers = [
+            context.Process(target=_sign_directly, args=(job, ready, go, results)) for job in jobs
         ]
         for worker in workers:
             worker.start()
-        counts = [results.get(timeout=args.seconds + 120) for _ in workers]
+        for _ in workers:  # each warmed up and waiting
+            _from(ready, workers, 120)
+        go.set()
+        counts = [_from(results, workers, args.seconds + 120) for _ in workers]
         for worker in workers:
-            worker.join()
+            worker.join(30)
         failed = [count for count in counts if isinstance(count, str)]
         if failed:
             sys.exit(f"signing in-process failed: {failed[0]}")
@@ -646,6 +670,21 @@ def _sign_in_process(args) -> list[str]:
     lines.append("    (the app alone: WSGI calls from that many processes, no HTTP server, no wrk)")
     _settle(run)
     return lines
+
+
+def _from(queue, workers, seconds: float):
+    """The next item from ``queue``; stops the bench if a worker died without one."""
+    import queue as queues
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return queue.get(timeout=1)
+        except queues.Empty:
+            dead = [w for w in workers if w.exitcode not in (None, 0)]
+            if dead:
+                sys.exit(f"signing in-process: a process died (exit code {dead[0].exitcode})")
+    sys.exit(f"signing in-process: no answer within {seconds:g} s")
 
 
 def _settle(run: str) -> None:
@@ -754,7 +793,7 @@ def main() -> None:
 
     connection.close()
     if phases == {"app"}:
-        print("\n".join(_sign_in_process(args)), flush=True)
+        print("\n".join(_sign_in_process(args, url, var_dir)), flush=True)
         return
     server = _serve(args, url, var_dir)
     try:
@@ -840,7 +879,7 @@ def main() -> None:
         server.stop()
     if "app" in phases:
         # With the server stopped, so the cores are the app's alone.
-        print("\n".join(_sign_in_process(args)), flush=True)
+        print("\n".join(_sign_in_process(args, url, var_dir)), flush=True)
 
 
 if __name__ == "__main__":
