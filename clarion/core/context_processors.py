@@ -55,17 +55,10 @@ def site(request: HttpRequest) -> dict:
     }
 
 
-# The pages each header link stands for: a whole app's, or one view's (by its full
-# name: the organisers' "organise:home" is not the site's home).
+# The pages each header link stands for: a whole app's, or one view's, by its full
+# name as LAYOUT_URLS gives it (the organisers' "organise:home" is not the site's home).
 _CURRENT_APPS = {"letters": "letters", "news": "news"}
-_CURRENT_VIEWS = {
-    "petitions:home": "home",
-    "petitions:category_index": "categories",
-    "browse:country_index": "countries",
-    "browse:search": "search",
-    "about": "about",
-    "campaigns:start": "start",
-}
+_CURRENT_VIEWS = {url_name: name for name, url_name in LAYOUT_URLS.items()}
 
 
 def _current(app_name: str, view_name: str) -> str:
