@@ -249,7 +249,10 @@ def _http(
 
 def _form_token(base: str) -> str:
     _status, _headers, html = _http("GET", f"{base}/p/{SLUG}/")
-    return re.search(r'name="form_token" value="([^"]+)"', html)[1]
+    token = web.form_token_in(html)
+    if token is None:
+        sys.exit(f"no sign form at /p/{SLUG}/")
+    return token
 
 
 def _count_json(base: str) -> int:

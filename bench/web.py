@@ -504,11 +504,18 @@ def _profile_summary(path: Path, top: int = 14) -> str:
 # --- phases -------------------------------------------------------------------------
 
 
+def form_token_in(html: str) -> str | None:
+    """The sign form's token in a page's HTML, as a browser reads it (no cookie needed)."""
+    found = re.search(r'name="form_token" value="([^"]+)"', html)
+    return found[1] if found else None
+
+
 def _form_token(base: str, path: str) -> str:
-    """The sign form's token from the page, as a browser reads it (no cookie needed)."""
     with urllib.request.urlopen(base + path, timeout=10) as response:
-        html = response.read().decode()
-    return re.search(r'name="form_token" value="([^"]+)"', html)[1]
+        token = form_token_in(response.read().decode())
+    if token is None:
+        sys.exit(f"no sign form at {path}")
+    return token
 
 
 def _sign(args, server: Server, profiler: Profiler) -> tuple[float, str]:
@@ -580,10 +587,9 @@ def _sign_directly(job: _Direct, ready, go, results) -> None:
 
         app = WSGIHandler()
         status, html = _wsgi_call(app, "GET", "/p/bench-sign/")
-        found = re.search(r'name="form_token" value="([^"]+)"', html.decode())
-        if found is None:
+        token = form_token_in(html.decode())
+        if token is None:
             raise RuntimeError(f"no sign form at /p/bench-sign/ ({status})")
-        token = found[1]
 
         def sign(n: int, email: str) -> bool:
             body = urllib.parse.urlencode(
