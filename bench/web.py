@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -545,8 +546,6 @@ def _sign(args, server: Server, profiler: Profiler) -> tuple[float, str]:
 
 def _wsgi_call(app, method: str, path: str, body: bytes = b"", **headers: str):
     """One request straight into the WSGI application: (status line, body)."""
-    import io
-
     environ = {
         "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
