@@ -28,6 +28,12 @@ How the copy stays right, without a process of its own:
   generation (or of another database) is built again, in the request when the table is
   small, otherwise by one background thread per machine while PostgreSQL answers.
   ``clarion serve`` builds it before starting its workers.
+- Each build is a file of its own, under a name never used again, and the copy's name
+  (``path()``) is a symbolic link to the current one. A new file must never take the
+  name of one that is open: SQLite finds a database's write-ahead log by the file's
+  name, so a connection opening the new file would read the old file's log as its own
+  (the old copy's pages, or a mix). An old file is unlinked once replaced; the
+  processes still reading it go on until their next search sees the link moved.
 
 Any failure of the copy (a full disk, a damaged file) costs only speed: the search goes
 to PostgreSQL, and the next one tries the copy again.
@@ -41,6 +47,10 @@ import logging
 import os
 import sqlite3
 import threading
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +169,9 @@ def prepare() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT generation::text FROM petitions_search_state")
         if ours is not None and cursor.fetchone() == ours:
+            with _builder(where) as alone:
+                if alone:  # what a build cut short left behind
+                    _tidy(where, keep=_current_file(where))
             return
     build(where)
 
@@ -174,21 +187,38 @@ def close() -> None:
 # --- keeping up ---------------------------------------------------------------------------
 
 
-def _connection(where: Path) -> _Open | None:
-    """This thread's connection to the copy, opened again when the file was replaced by
-    a new build; None when there is no copy."""
+def _current_file(where: Path) -> Path | None:
+    """The build the copy's name points to; None when there is none, or when the name is
+    a plain file (the single file of earlier versions, built again as a link)."""
+    if not where.is_symlink():
+        return None
     try:
-        inode = where.stat().st_ino
+        return where.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):  # gone, or a loop made by hand
+        return None
+
+
+def _connection(where: Path) -> _Open | None:
+    """This thread's connection to the copy, opened again when a new build took its
+    place; None when there is no copy."""
+    target = _current_file(where)
+    try:
+        inode = target.stat().st_ino if target else None
     except FileNotFoundError:
+        inode = None
+    if target is None or inode is None:
         close()
         return None
     current: _Open | None = getattr(_local, "open", None)
     if current is not None:
-        if current.pid == os.getpid() and current.path == where and current.inode == inode:
+        if current.pid == os.getpid() and current.path == target and current.inode == inode:
             return current
-        close()  # another copy, a replaced file, or opened before this process forked
-    db = sqlite3.connect(where, timeout=5, isolation_level=None)
-    _local.open = _Open(where, os.getpid(), inode, db)
+        close()  # another copy, a new build, or opened before this process forked
+    # mode=rw: a build tidied away between the two lines above is an error (this search
+    # goes to PostgreSQL), not a new empty file.
+    uri = f"file:{urllib.parse.quote(str(target))}?mode=rw"
+    db = sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None)
+    _local.open = _Open(target, os.getpid(), inode, db)
     return _local.open
 
 
@@ -304,23 +334,64 @@ def _build_apart(where: Path) -> None:
 
 
 def build(where: Path) -> bool:
-    """Copy the whole table into a new file and put it in place; False if another
-    process of this machine is building it already."""
+    """Copy the whole table into a new file and point the copy's name at it; False if
+    another process of this machine is building it already."""
     where.parent.mkdir(parents=True, exist_ok=True)
+    with _builder(where) as alone:
+        if not alone:
+            return False
+        fresh = where.with_name(f"{where.stem}.{BUILD_MARK}{uuid.uuid4().hex}.sqlite3")
+        link = fresh.with_suffix(".link")
+        try:
+            _fill(fresh)
+            link.symlink_to(fresh.name)  # relative: the folder may be moved whole
+            # The name moves to the new file at once: readers of the old one go on with
+            # it and open the new one at their next search (``_connection``).
+            os.replace(link, where)
+        except BaseException:
+            _remove(fresh, link)
+            raise
+        _tidy(where, keep=fresh)
+    return True
+
+
+# What a build's file name carries after the copy's own stem, and before its random part.
+BUILD_MARK = "b"
+_SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
+
+
+@contextmanager
+def _builder(where: Path) -> Iterator[bool]:
+    """Whether this process may build (or tidy) the copy: one at a time per machine."""
     with open(where.with_name(where.name + ".lock"), "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return False
-        fresh = where.with_name(f"{where.name}.{os.getpid()}-{threading.get_ident()}")
-        try:
-            _fill(fresh)
-            # Renamed over the old copy at once: its readers go on with the old file and
-            # reopen when they see the new one (``_connection``).
-            os.replace(fresh, where)
-        finally:
-            fresh.unlink(missing_ok=True)
-    return True
+            yield False
+            return
+        yield True
+
+
+def _remove(*files: Path) -> None:
+    for file in files:
+        for side in _SQLITE_SIDES:
+            file.with_name(file.name + side).unlink(missing_ok=True)
+
+
+def _tidy(where: Path, keep: Path | None) -> None:
+    """Delete every build but ``keep``, with its log, and what a build cut short left
+    (a process stopped mid-build leaves a file of a few hundred megabytes). Called while
+    holding the build lock, so no build is under way. A process still reading an old
+    build keeps its open file until its next search; a name is never reused, so no
+    one opens those files again."""
+    ours = {keep.name + side for side in _SQLITE_SIDES} if keep else set()
+    builds = where.parent.glob(f"{where.stem}.{BUILD_MARK}*")
+    # Earlier versions built into "<name>.<pid>-<thread>" beside a plain file.
+    earlier = [where.with_name(where.name + side) for side in _SQLITE_SIDES[1:]]
+    earlier += [f for f in where.parent.glob(f"{where.name}.*") if f.suffix != ".lock"]
+    for file in [*builds, *earlier]:
+        if file.name not in ours:
+            file.unlink(missing_ok=True)
 
 
 def _fill(fresh: Path) -> None:

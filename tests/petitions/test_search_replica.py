@@ -247,3 +247,73 @@ def test_a_bulk_change_builds_the_copy_afresh(make_petition, monkeypatch, postgr
     postgres_ranks.clear()
     assert sorted(_found("ferry")) == sorted([first.pk, *(p.pk for p in more)])
     assert postgres_ranks == []
+
+
+def test_a_new_build_is_read_whole_while_an_old_one_is_still_open(make_petition, postgres_ranks):
+    # Another thread keeps the old copy open with pages in its write-ahead log (the
+    # catch-up below writes them there). SQLite finds that log by the file's name, so a
+    # build that took the old file's name would be read through the old log: the old
+    # generation's pages, and the search would go to PostgreSQL for good.
+    make_petition(title="Harbour wall")
+    opened, finished = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        _found("harbour")  # builds the copy
+        make_petition(title="Harbour light")
+        _found("harbour")  # copies the new row: its pages stay in this thread's log
+        opened.set()
+        finished.wait(20)
+        replica.close()
+        connection.close()  # this thread's own
+
+    other = threading.Thread(target=reader)
+    other.start()
+    try:
+        assert opened.wait(20)
+        call_command("search_rebuild", stdout=io.StringIO())  # a new generation, a new file
+        third = make_petition(title="Harbour steps")
+        postgres_ranks.clear()
+        assert third.pk in _found("harbour")
+        assert len(_found("harbour")) == 3
+        assert postgres_ranks == []
+    finally:
+        finished.set()
+        other.join(20)
+
+
+def test_builds_leave_one_file_behind_and_tidy_what_an_interrupted_one_left(make_petition):
+    make_petition(title="Lock gate")
+    where = replica.path()
+    where.parent.mkdir(parents=True, exist_ok=True)
+    # Left by builds stopped half-way: this version's, and the earlier versions'.
+    left = [
+        where.with_name(f"{where.stem}.{replica.BUILD_MARK}cut-short.sqlite3"),
+        where.with_name(f"{where.stem}.{replica.BUILD_MARK}cut-short.sqlite3-wal"),
+        where.with_name(f"{where.name}.4242-139999"),
+        where.with_name(f"{where.name}.4242-139999-wal"),
+    ]
+    for file in left:
+        file.write_bytes(b"x" * 1000)
+    kept.warm_up()  # builds the copy
+    first = where.resolve()
+    call_command("search_rebuild", stdout=io.StringIO())  # builds it again
+    assert where.resolve() != first
+    files = sorted(f.name for f in where.parent.iterdir())
+    assert files == sorted([where.name, where.name + ".lock", where.resolve().name])
+    assert len(_copied_ids()) == 1
+
+
+def test_a_build_that_fails_leaves_nothing_behind(make_petition, monkeypatch):
+    make_petition(title="Weir")
+    original = replica._fill
+
+    def fails(fresh):
+        original(fresh)
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(replica, "_fill", fails)
+    with pytest.raises(OSError):
+        replica.build(replica.path())
+    assert list(replica.path().parent.iterdir()) == [
+        replica.path().with_name(replica.path().name + ".lock")
+    ]
