@@ -18,11 +18,12 @@ Figures, each beside a baseline measured on the same server in the same run:
   What the HTTP signing figure could at most reach on this machine, whatever the
   server; checked the same way.
 
-The data (100k petitions, 1M signatures by default) is generated once per size and
-schema, then kept in var/bench/ (SQLite: a file copied for each run; PostgreSQL: the
-database is reused while it holds the same data). Everything runs on 127.0.0.1 and each
-phase is bounded by --seconds. The load generator is wrk (C, event-driven), so the
-server, not the client, is what is measured; on a small machine both share the cores.
+The data (100k petitions and 1M signatures by default, and 50k news stories) is generated
+once per size and schema, then kept in var/bench/ (SQLite: a file copied for each run;
+PostgreSQL: the database is reused while it holds the same data). Everything runs on
+127.0.0.1 and each phase is bounded by --seconds. The load generator is wrk (C,
+event-driven), so the server, not the client, is what is measured; on a small machine
+both share the cores.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ VAR = ROOT / "var" / "bench"
 SECRET = "bench-only-secret-" + "x" * 40
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/clarion_bench"
 # Bump when the generated data changes shape, so cached files are rebuilt.
-DATA_VERSION = 3
+DATA_VERSION = 4
+# News stories beside the petitions: about a year of a busy news desk. Search lists the
+# ones whose title matches, so a search reads them too.
+STORIES = 50_000
 
 # Words petitions are made of. The topical ones are frequent (a search for them matches
 # thousands of petitions), the made-up ones rare: queries cover both ends.
@@ -171,6 +175,7 @@ def _generate(petitions: int, signatures: int) -> None:
     """Bulk-write the data set in one transaction, then index it for search."""
     from django.db import connection, transaction
 
+    from clarion.news.models import Story
     from clarion.petitions import search
     from clarion.petitions.models import Demand, Petition, Signature
     from clarion.taxonomy.models import Category, Target
@@ -218,6 +223,17 @@ def _generate(petitions: int, signatures: int) -> None:
                 Petition.objects.bulk_create(batch)
                 batch = []
         Petition.objects.bulk_create(batch)
+        Story.objects.bulk_create(
+            (
+                Story(
+                    title=_sentence(rng, 9).capitalize(),
+                    first_published_at=now - timedelta(minutes=10 * n + 5),
+                    last_published_at=now - timedelta(minutes=10 * n),
+                )
+                for n in range(STORIES)
+            ),
+            batch_size=5000,
+        )
         ids = list(Petition.objects.order_by("pk").values_list("pk", flat=True))
         Demand.objects.bulk_create(
             (
@@ -287,7 +303,8 @@ def _generate(petitions: int, signatures: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
-        f"  generated {petitions:,} petitions and {signatures:,} signatures in "
+        f"  generated {petitions:,} petitions, {signatures:,} signatures and "
+        f"{STORIES:,} news stories in "
         f"{written - started:.0f} s, indexed for search in {time.perf_counter() - written:.0f} s",
         flush=True,
     )
@@ -866,7 +883,10 @@ def main() -> None:
                 profiler.start("search")
                 found = _load(base + "/", args.seconds, c, "search.lua", *queries)
                 profiler.stop()
-                data = f"over {args.petitions:,} petitions, {args.signatures:,} signatures"
+                data = (
+                    f"over {args.petitions:,} petitions, {args.signatures:,} signatures, "
+                    f"{STORIES:,} stories"
+                )
                 if found.requests == 0:
                     results.append(
                         f"  search page @{c:<3}       no answer within wrk's 10 s timeout in "

@@ -111,3 +111,19 @@ def query_words(query: str) -> list[str]:
     """The words of what someone typed into a search box, lower case, at most twelve;
     punctuation and operators are dropped, so no query syntax can get through."""
     return _QUERY_WORD.findall(query.lower())[:MAX_QUERY_WORDS]
+
+
+# The escape character of ``contains_pattern``: a query word is letters, digits and "_",
+# and "_" (one character in LIKE) must match only itself.
+LIKE_ESCAPE = "!"
+# "Holds this word, in any case", as SQL: UPPER(column) LIKE UPPER(pattern) is what
+# Django's icontains runs on PostgreSQL; on SQLite LIKE already ignores the case of ASCII
+# letters, and UPPER changes no others.
+LIKE_CONTAINS = "UPPER({}) LIKE UPPER(%s) ESCAPE '!'"
+
+
+def contains_pattern(word: str) -> str:
+    """The LIKE pattern, for LIKE_CONTAINS, of a text holding ``word`` as typed."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        word = word.replace(special, LIKE_ESCAPE + special)
+    return f"%{word}%"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
-from clarion.core.text import query_words
+from clarion.core.text import LIKE_CONTAINS, contains_pattern, query_words
 from clarion.letters.models import (
     Addressee,
     IndividualSignature,
@@ -56,9 +56,7 @@ def search_letters(query: str, limit: int) -> list[Letter]:
     if not words:
         return []
     letters, translations = Letter._meta.db_table, LetterTranslation._meta.db_table
-    # UPPER(...) LIKE UPPER(...) is what Django's icontains runs on PostgreSQL; on SQLite
-    # LIKE already ignores the case of ASCII letters, and UPPER changes no others.
-    like = "UPPER({}) LIKE UPPER(%s) ESCAPE '!'"
+    like = LIKE_CONTAINS
     each_word = (
         f"({like.format('l.title')} OR {like.format('l.body')} OR EXISTS (SELECT 1 "  # noqa: S608
         f"FROM {translations} t WHERE t.letter_id = l.id "
@@ -67,8 +65,7 @@ def search_letters(query: str, limit: int) -> list[Letter]:
     statuses = ", ".join(["%s"] * len(PUBLIC_STATUSES))
     params: list[object] = list(PUBLIC_STATUSES)
     for word in words:
-        escaped = word.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-        params += [f"%{escaped}%"] * 4
+        params += [contains_pattern(word)] * 4
     sql = (
         f"SELECT l.id, l.slug, l.title, l.date FROM {letters} l "  # noqa: S608
         f"WHERE l.status IN ({statuses}) AND "

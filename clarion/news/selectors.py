@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
-from clarion.core.text import query_words
+from clarion.core.text import LIKE_CONTAINS, contains_pattern, query_words
 from clarion.news.models import Article, Story
 from clarion.taxonomy import countries
 
@@ -73,20 +76,74 @@ def article_for_page(pk: int) -> Article | None:
 
 
 def search_stories(query: str, limit: int) -> list[Story]:
-    """Stories whose title holds every word of ``query``, latest first.
+    """Stories whose title holds every word of ``query`` (in any case), latest first.
 
-    A plain case-insensitive match of each word, over the indexed order of the latest
-    stories: enough for the few stories a search lists beside the petitions.
+    Only what a search lists of each is loaded (title, link, date): the story pages'
+    related rows would cost more than the search of them. In SQL: the ORM took longer
+    to build these statements (about 0.4 ms each) than SQLite took to run them.
     """
     words = query_words(query)
     if not words:
         return []
-    # Only what a search lists of each (title, link, date): the story pages' related
-    # rows would cost more than the search of them.
-    stories = Story.objects.only("id", "title", "last_published_at")
-    for word in words:
-        stories = stories.filter(title__icontains=word)
-    return list(stories.order_by("-last_published_at", "-id")[:limit])
+    table = Story._meta.db_table
+    matches = " AND ".join([LIKE_CONTAINS.format("s.title")] * len(words))
+    patterns = [contains_pattern(word) for word in words]
+    if connection.vendor == "sqlite" and _sqlite_title_index():
+        found = list(
+            Story.objects.raw(_newest(table, matches), [NEWEST_FIRST - 1, *patterns, limit])
+        )
+        if len(found) == limit:
+            return found
+        # The trigram index answers LIKE itself; "_" stays a wildcard there (a few rows
+        # too many), and ``matches`` keeps the exact ones.
+        index = " AND ".join(["title LIKE %s"] * len(words))
+        rarer = (
+            f"SELECT {_COLUMNS} FROM {table} s WHERE s.id IN (SELECT rowid "  # noqa: S608
+            f"FROM {TITLE_INDEX} WHERE {index}) AND {matches} {_ORDER} LIMIT %s"
+        )
+        return list(Story.objects.raw(rarer, [*(f"%{w}%" for w in words), *patterns, limit]))
+    # PostgreSQL weighs the trigram index on UPPER(title) (migration news 0010) against
+    # walking the dates by itself: 0.9 to 1.4 ms at 50,000 stories, for common words and
+    # for words no story has.
+    every = f"SELECT {_COLUMNS} FROM {table} s WHERE {matches} {_ORDER} LIMIT %s"  # noqa: S608
+    return list(Story.objects.raw(every, [*patterns, limit]))
+
+
+_COLUMNS = "s.id, s.title, s.last_published_at"
+_ORDER = "ORDER BY s.last_published_at DESC, s.id DESC"
+
+# SQLite reads the newest stories by date first, this many at most: a word in more than
+# one title in NEWEST_FIRST / limit (one in 200 for five stories) is found among them
+# after a few rows. A rarer one is looked up in the title index, where it has few
+# matches. Checking every title in date order read them all for a word no story has:
+# 13 to 19 ms a search at 50,000 stories, 0.8 to 1.9 ms this way (0.4 to 0.6 ms for
+# common words, as before).
+NEWEST_FIRST = 1000
+
+
+def _newest(table: str, matches: str) -> str:
+    """The stories that ``matches`` (on alias s) among the newest NEWEST_FIRST (all when
+    there are fewer), walked in the date index's order (which ends in the id)."""
+    return (
+        f"SELECT {_COLUMNS} FROM {table} s WHERE s.last_published_at >= COALESCE(("  # noqa: S608
+        f"SELECT last_published_at FROM {table} ORDER BY last_published_at DESC "
+        f"LIMIT 1 OFFSET %s), (SELECT min(last_published_at) FROM {table})) "
+        f"AND {matches} {_ORDER} LIMIT %s"
+    )
+
+
+# SQLite's index of story titles (FTS5, trigram tokenizer: SQLite 3.34 and later),
+# kept by triggers on the story table (migration news 0010).
+TITLE_INDEX = "news_story_title"
+
+
+@functools.cache
+def _sqlite_title_index() -> bool:
+    # Absent where SQLite is older than 3.34 (the migration skips it): titles are then
+    # checked one by one, as before it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [TITLE_INDEX])
+        return cursor.fetchone() is not None
 
 
 def story_for_page(pk: int) -> Story | None:
