@@ -80,6 +80,14 @@ def test_the_answer_is_the_plain_definitions(archive, query):
     assert _found(query, limit=2) == _expected(query, limit=2)
 
 
+def test_short_words_beside_long_ones_are_found_and_crash_nothing(archive):
+    # Short words can't be looked up by trigrams; asking the index with one before a
+    # longer one crashed the whole process (SQLite 3.40).
+    _stories("Port of Limón: strike on the docks", "Strike in the EU ports")
+    for query in ["of limón", "on strike docks", "eu ports", "and or not", "de abc", "eu"]:
+        assert _found(query) == _expected(query), query
+
+
 def test_an_underscore_matches_only_itself(archive):
     assert _found("a_b") == ["Rename the a_b fund"]
 
