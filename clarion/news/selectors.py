@@ -94,11 +94,12 @@ def search_stories(query: str, limit: int) -> list[Story]:
         )
         if len(found) == limit:
             return found
-        # The trigram index answers LIKE itself for words of three letters or more. Only
-        # those are asked of it: SQLite 3.40 crashes (a segfault) on "title LIKE '%de%'
-        # AND title LIKE '%abc%'" there. "_" stays a wildcard in the index (a few rows
-        # too many), and ``matches`` keeps the exact ones.
-        indexed = [word for word in words if len(word) >= TRIGRAM]
+        # The trigram index answers LIKE itself for runs of three letters or more. Only
+        # those are asked of it, and no "_" (a one-letter wildcard there): SQLite 3.40
+        # crashes (a segfault) on "title LIKE '%de%' AND title LIKE '%abc%'", or on
+        # "'%a_bcd%'", in that index. Its answer holds every match and perhaps a few
+        # more ("port" for "por_t"); ``matches`` keeps the exact ones.
+        indexed = [run for word in words for run in word.split("_") if len(run) >= TRIGRAM]
         if not indexed:
             return _every(table, matches, patterns, limit)
         index = " AND ".join(["title LIKE %s"] * len(indexed))

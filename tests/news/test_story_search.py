@@ -84,7 +84,10 @@ def test_short_words_beside_long_ones_are_found_and_crash_nothing(archive):
     # Short words can't be looked up by trigrams; asking the index with one before a
     # longer one crashed the whole process (SQLite 3.40).
     _stories("Port of Limón: strike on the docks", "Strike in the EU ports")
-    for query in ["of limón", "on strike docks", "eu ports", "and or not", "de abc", "eu"]:
+    queries = ["of limón", "on strike docks", "eu ports", "and or not", "de abc", "eu"]
+    # "_" is a word's letter, and a one-letter wildcard to the index.
+    queries += ["a_b", "a_b fund", "the_a_b", "a_b_fund", "por_t strike", "x_docks", "_"]
+    for query in queries:
         assert _found(query) == _expected(query), query
 
 
