@@ -3,6 +3,7 @@ through the newest stories for common words and through the title index for rare
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -88,6 +89,21 @@ def test_short_words_beside_long_ones_are_found_and_crash_nothing(archive):
     # "_" is a word's letter, and a one-letter wildcard to the index.
     queries += ["a_b", "a_b fund", "the_a_b", "a_b_fund", "por_t strike", "x_docks", "_"]
     for query in queries:
+        assert _found(query) == _expected(query), query
+
+
+def test_random_queries_find_what_the_plain_definition_finds(archive):
+    # Letters, digits, accents and underscores in every arrangement the search box lets
+    # through: each answer is the plain definition's, and none crashes the process.
+    _stories("Ñandú sighted near the a_b_c dam", "Ünïcode ÇÀ report 1977", "Cbd_e road")
+    rng = random.Random(17)
+    for _ in range(300):
+        words = ["".join(rng.choice("abcdeorñü_1") for _ in range(rng.randint(1, 7)))]
+        words += [
+            rng.choice(["dam", "port", "strike", "road", "río"]) for _ in range(rng.randint(0, 2))
+        ]
+        rng.shuffle(words)
+        query = " ".join(words)
         assert _found(query) == _expected(query), query
 
 
