@@ -119,7 +119,7 @@ LIKE_ESCAPE = "!"
 # "Holds this word, in any case", as SQL: UPPER(column) LIKE UPPER(pattern) is what
 # Django's icontains runs on PostgreSQL; on SQLite LIKE already ignores the case of ASCII
 # letters, and UPPER changes no others.
-LIKE_CONTAINS = "UPPER({}) LIKE UPPER(%s) ESCAPE '!'"
+LIKE_CONTAINS = f"UPPER({{}}) LIKE UPPER(%s) ESCAPE '{LIKE_ESCAPE}'"
 
 
 def contains_pattern(word: str) -> str:
