@@ -96,7 +96,6 @@ class _Open:
 
     path: Path
     pid: int
-    inode: int
     db: sqlite3.Connection
     # The highest watermark this thread has caught this file up to: a search need not
     # write one to the file merely because time passed (only new rows are written).
@@ -202,23 +201,20 @@ def _connection(where: Path) -> _Open | None:
     """This thread's connection to the copy, opened again when a new build took its
     place; None when there is no copy."""
     target = _current_file(where)
-    try:
-        inode = target.stat().st_ino if target else None
-    except FileNotFoundError:
-        inode = None
-    if target is None or inode is None:
+    if target is None:
         close()
         return None
     current: _Open | None = getattr(_local, "open", None)
     if current is not None:
-        if current.pid == os.getpid() and current.path == target and current.inode == inode:
+        # A build's name is never used again, so the name says whether it is this one.
+        if current.pid == os.getpid() and current.path == target:
             return current
         close()  # another copy, a new build, or opened before this process forked
     # mode=rw: a build tidied away between the two lines above is an error (this search
     # goes to PostgreSQL), not a new empty file.
     uri = f"file:{urllib.parse.quote(str(target))}?mode=rw"
     db = sqlite3.connect(uri, uri=True, timeout=5, isolation_level=None)
-    _local.open = _Open(target, os.getpid(), inode, db)
+    _local.open = _Open(target, os.getpid(), db)
     return _local.open
 
 
