@@ -176,9 +176,11 @@ def _country_rows(stats: selectors.SignatureStats) -> list[tuple[str, int]]:
     return top
 
 
-def for_petition(petition: Petition) -> PetitionCharts | None:
-    """The petition's charts, or None before its first counted signature."""
-    stats = selectors.signature_stats(petition.pk, petition.signature_count)
+def for_petition(petition: Petition, *, pending: bool = False) -> PetitionCharts | None:
+    """The petition's charts, or None before its first counted signature. ``pending``:
+    ``petition.signature_count`` includes the confirmations not folded in yet, and so
+    must the charts."""
+    stats = selectors.signature_stats(petition.pk, petition.signature_count, pending=pending)
     total = stats.total
     if not total:
         return None

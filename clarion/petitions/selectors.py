@@ -525,22 +525,26 @@ class SignatureStats:
         return sum(n for _day, n in self.days)
 
 
-def _counted(petition_id: int) -> QuerySet[Signature]:
-    # Counted, and already folded in, so the figures never run ahead of the count the
-    # page shows.
-    return counted_signatures(petition_id).filter(count_pending=False).order_by()
+def _counted(petition_id: int, pending: bool) -> QuerySet[Signature]:
+    # The same signatures as the count the page shows: the stored count holds the folded
+    # ones only; count_now() adds those waiting for the fold.
+    signatures = counted_signatures(petition_id).order_by()
+    return signatures if pending else signatures.filter(count_pending=False)
 
 
-def _compute_stats(petition_id: int) -> SignatureStats:
+def _compute_stats(petition_id: int, pending: bool) -> SignatureStats:
     per_day = (
-        _counted(petition_id)
+        _counted(petition_id, pending)
         .annotate(day=TruncDate("confirmed_at"))
         .values("day")
         .annotate(n=Count("id"))
         .order_by("day")
     )
     per_country = (
-        _counted(petition_id).values("country").annotate(n=Count("id")).order_by("-n", "country")
+        _counted(petition_id, pending)
+        .values("country")
+        .annotate(n=Count("id"))
+        .order_by("-n", "country")
     )
     return SignatureStats(
         days=[(row["day"], row["n"]) for row in per_day],
@@ -548,15 +552,18 @@ def _compute_stats(petition_id: int) -> SignatureStats:
     )
 
 
-def signature_stats(petition_id: int, count: int) -> SignatureStats:
-    """Two aggregate queries, cached (see STATS_CACHE_SECONDS); ``count`` is the
-    petition's stored signature count."""
+def signature_stats(petition_id: int, count: int, *, pending: bool = False) -> SignatureStats:
+    """Two aggregate queries, cached (see STATS_CACHE_SECONDS); ``count`` is the count
+    the page shows: the stored one, or with ``pending`` the one from ``count_now``,
+    which includes the confirmations not folded in yet (the signer's own page)."""
+    # Either way the figures add up to ``count``, so both share its key: a signer's page
+    # leaves behind what every visitor's page shows once the fold reaches that count.
     # The day boundaries follow TIME_ZONE, which is part of what the figures mean.
     variant = count if count < STATS_EXACT_BELOW else "large"
     key = f"petition-stats:{petition_id}:{variant}:{timezone.get_current_timezone_name()}"
     stats = cache.get(key)
     if stats is None:
-        stats = _compute_stats(petition_id)
+        stats = _compute_stats(petition_id, pending)
         cache.set(key, stats, STATS_CACHE_SECONDS)
     return stats
 

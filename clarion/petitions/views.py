@@ -89,8 +89,14 @@ def _unpublished_or_404(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_petition(
-    request: HttpRequest, petition: Petition, form: SignForm, status: int = 200
+    request: HttpRequest,
+    petition: Petition,
+    form: SignForm,
+    status: int = 200,
+    *,
+    pending: bool = False,
 ) -> HttpResponse:
+    """``pending``: the petition's count includes the confirmations not folded in yet."""
     context = {
         "petition": petition,
         "form": form,
@@ -99,7 +105,7 @@ def _render_petition(
         "signatures": selectors.public_signatures(petition),
         "share_url": request.build_absolute_uri(petition.get_absolute_url()),
         # Rendered into the cached page; the figures themselves are cached too.
-        "charts": charts.for_petition(petition),
+        "charts": charts.for_petition(petition, pending=pending),
     }
     return render(request, "petitions/detail.html", context, status=status)
 
@@ -150,7 +156,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     # A personal page (a signer who has just confirmed, a moderator): the count
     # includes the confirmations the worker has not folded in yet, theirs among them.
     petition.signature_count = selectors.count_now(petition.pk)
-    return _render_petition(request, petition, SignForm())
+    return _render_petition(request, petition, SignForm(), pending=True)
 
 
 @require_safe

@@ -161,6 +161,26 @@ def test_the_signer_lands_on_a_page_that_counts_them(client, petition, sign):
     assert "private" in landing["Cache-Control"] and "public" not in landing["Cache-Control"]
 
 
+def _chart_total(response) -> int:
+    found = re.search(r"([\d,]+) signatures? from ", response.content.decode())
+    return int(found[1].replace(",", ""))
+
+
+def test_the_charts_agree_with_the_count_for_the_signer_and_after(client, petition, sign):
+    sign(petition, "a@example.org")
+    signature = sign(petition, "b@example.org", confirm=False)
+    landing = client.get(client.post(f"/confirm/{issued_token(signature)}/")["Location"])
+    # The signer's page counts them before the worker's fold, and so do its charts.
+    assert _count(landing) == _chart_total(landing) == 2
+    # Once folded, every visitor's page shows 2 too, charts included: what the signer's
+    # page worked out was not kept for others under the wrong figures.
+    from clarion.petitions.counts import fold_counts
+
+    fold_counts()
+    public = Client().get(petition.get_absolute_url())
+    assert _count(public) == _chart_total(public) == 2
+
+
 def test_a_moderator_sees_an_uncached_private_page(client, petition, moderator):
     client.get(petition.get_absolute_url())
     client.force_login(moderator)
