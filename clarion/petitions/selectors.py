@@ -558,8 +558,11 @@ def signature_stats(petition_id: int, count: int, *, pending: bool = False) -> S
     which includes the confirmations not folded in yet (the signer's own page)."""
     # Either way the figures add up to ``count``, so both share its key: a signer's page
     # leaves behind what every visitor's page shows once the fold reaches that count.
+    # A large petition's figures are kept under one key for minutes while its count
+    # moves on: those are the folded ones only, or they could run ahead of the count.
     # The day boundaries follow TIME_ZONE, which is part of what the figures mean.
     variant = count if count < STATS_EXACT_BELOW else "large"
+    pending = pending and variant != "large"
     key = f"petition-stats:{petition_id}:{variant}:{timezone.get_current_timezone_name()}"
     stats = cache.get(key)
     if stats is None:

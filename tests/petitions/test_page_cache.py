@@ -181,6 +181,24 @@ def test_the_charts_agree_with_the_count_for_the_signer_and_after(client, petiti
     assert _count(public) == _chart_total(public) == 2
 
 
+def test_a_large_petitions_charts_never_run_ahead_of_its_public_count(
+    client, petition, sign, monkeypatch
+):
+    from clarion.petitions import selectors
+
+    # Past this size the figures are kept a few minutes under one key, not per count.
+    monkeypatch.setattr(selectors, "STATS_EXACT_BELOW", 1)
+    sign(petition, "a@example.org")
+    signature = sign(petition, "b@example.org", confirm=False)
+    landing = client.get(client.post(f"/confirm/{issued_token(signature)}/")["Location"])
+    assert _count(landing) == 2
+    # Before the fold every visitor sees 1, and the charts the signer's page left behind
+    # must not say 2 beside it.
+    public = Client().get(petition.get_absolute_url())
+    assert _count(public) == 1
+    assert _chart_total(public) <= 1
+
+
 def test_a_moderator_sees_an_uncached_private_page(client, petition, moderator):
     client.get(petition.get_absolute_url())
     client.force_login(moderator)
